@@ -1,0 +1,122 @@
+"""What the job queue holds: entries, their statuses, and what a run hands back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from shopops.queue.recurrence import Recurrence
+
+PRIORITY_HIGH = 1000
+PRIORITY_NORMAL = 2000
+PRIORITY_LOW = 3000
+PRIORITIES = {"high": PRIORITY_HIGH, "normal": PRIORITY_NORMAL, "low": PRIORITY_LOW}
+MAX_ATTEMPTS_LIMIT = 10
+MAX_RERUN_DELAY_S = 3600
+
+
+class Status(enum.StrEnum):
+    """Business Central's job queue entry statuses."""
+
+    READY = "ready"
+    IN_PROCESS = "in_process"
+    ERROR = "error"
+    ON_HOLD = "on_hold"
+    FINISHED = "finished"
+    WAITING = "waiting"
+
+
+class LogStatus(enum.StrEnum):
+    """A run's status in the log."""
+
+    IN_PROCESS = "in_process"
+    SUCCESS = "success"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class JobEntry:
+    """One job queue entry as stored; prints as a sentence a person can read."""
+
+    id: int
+    report: str
+    shop: str | None
+    parameters: Mapping[str, Any]
+    description: str
+    category: str | None
+    priority: int
+    status: Status
+    earliest_start_at: dt.datetime
+    expiration_at: dt.datetime | None
+    recurrence: Recurrence | None
+    max_attempts: int
+    attempts: int
+    rerun_delay_s: int
+    worker_id: str | None = None
+    scheduled_at: dt.datetime | None = None
+    last_error: str | None = None
+    log_id: int | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any], log_id: int | None = None) -> JobEntry:
+        """An entry from a job_queue_entry row."""
+        return cls(
+            id=row["id"],
+            report=row["report"],
+            shop=row["shop_code"],
+            parameters=row["parameters"] or {},
+            description=row["description"] or "",
+            category=row["category_code"],
+            priority=row["priority"],
+            status=Status(row["status"]),
+            earliest_start_at=row["earliest_start_at"],
+            expiration_at=row["expiration_at"],
+            recurrence=Recurrence.from_columns(dict(row)),
+            max_attempts=row["max_attempts"],
+            attempts=row["attempts"],
+            rerun_delay_s=row["rerun_delay_s"],
+            worker_id=row["worker_id"],
+            scheduled_at=row["scheduled_at"],
+            last_error=row["last_error"],
+            log_id=log_id,
+        )
+
+    @property
+    def recurring(self) -> bool:
+        """True when the entry runs on a schedule."""
+        return self.recurrence is not None
+
+    def __repr__(self) -> str:
+        where = f" for {self.shop}" if self.shop else ""
+        schedule = f", {self.recurrence}" if self.recurrence else ""
+        nxt = self.earliest_start_at.strftime("%Y-%m-%d %H:%M UTC")
+        category = f" [{self.category}]" if self.category else ""
+        return f"#{self.id} {self.report}{where}{category}{schedule}, next {nxt}, {self.status.value}"
+
+
+@dataclass
+class Outcome:
+    """What a successful run hands back to the queue: counts and the API cost it spent."""
+
+    stats: dict[str, Any] = field(default_factory=dict)
+    api_cost: float = 0.0
+
+
+ProgressFn = Callable[[int, "int | None", str], None]
+
+
+class Executor(Protocol):
+    """Runs the report an entry names. The queue knows nothing else of reports.
+
+    Raises on failure (the message and traceback go into the log); ``UnknownReport`` for a name the
+    worker cannot run.
+    """
+
+    def __call__(self, entry: JobEntry, progress: ProgressFn) -> Outcome: ...
+
+
+class UnknownReport(LookupError):
+    """The entry names a report this worker does not know (a plugin missing on this host)."""

@@ -1,0 +1,33 @@
+"""Small reports that ship with shopops: a queue self-test and a pause, used by the demo and benchmarks."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from shopops.sync.context import RunContext
+from shopops.sync.registry import Param, report
+
+
+@report("noop", description="Does nothing; measures the queue itself (claim, run, finish).", needs_shop=False)
+def noop(ctx: RunContext, params: dict[str, Any]) -> None:
+    """Count one run and return."""
+    ctx.stats["runs"] += 1
+
+
+@report(
+    "pause",
+    description="Waits the given seconds; shows progress, serialisation and shutdown of long runs.",
+    params={"seconds": Param(float, default=1.0, doc="how long to wait"), "fail": Param(bool, default=False)},
+    needs_shop=False,
+)
+def pause(ctx: RunContext, params: dict[str, Any]) -> None:
+    """Sleep in small steps, reporting progress; fail at the end when asked (to show retries)."""
+    seconds = float(params.get("seconds", 1.0))
+    steps = max(1, int(seconds / 0.05))
+    for i in range(steps):
+        time.sleep(seconds / steps)
+        ctx.progress(i + 1, steps, "pausing")
+    ctx.stats["paused_ms"] = round(seconds * 1000)
+    if params.get("fail"):
+        raise RuntimeError("pause was asked to fail (fail=true)")

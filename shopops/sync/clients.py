@@ -1,0 +1,14 @@
+"""The Admin API client a report uses for its shop, made from the shop's URL, token and log mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shopops.shops import Shop
+
+
+def client_for(shop: Shop) -> Any:
+    """A ShopifyClient for ``shop``; the token is read from its source now, and kept only in memory."""
+    from shopops.shopify import ShopifyClient
+
+    return ShopifyClient(shop.url, shop.token)
