@@ -17,14 +17,10 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    and_,
     delete,
-    exists,
     func,
     insert,
     literal,
-    not_,
-    or_,
     select,
     text,
     update,
@@ -32,13 +28,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
+from shopops.queue import maintenance
 from shopops.queue.model import JobEntry, LogStatus, Outcome, Status
+from shopops.queue.sql import Statements
 from shopops.store import tables as t
 from shopops.store.types import UTCDateTime, utcnow
 
 NOTIFY_CHANNEL = "shopops_queue"
 CLAIM_RETRIES = 20
-LOST_WORKER_MESSAGE = "worker lost: {worker} stopped heartbeating during the run (last seen {seen})"
 
 E = t.job_queue_entry
 L = t.job_queue_log_entry
@@ -52,10 +49,11 @@ class QueueStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
+        self.sql = Statements(self.postgres)
 
     # --- time ------------------------------------------------------------------------------------------
 
-    def _now(self) -> ColumnElement[dt.datetime]:
+    def db_now(self) -> ColumnElement[dt.datetime]:
         """Database time on PostgreSQL (hosts' clocks may differ); the host clock on SQLite (one host)."""
         if self.postgres:
             # the statement's time, not the transaction's: a claim that waited on a lock must not
@@ -63,13 +61,13 @@ class QueueStore:
             return func.clock_timestamp()
         return literal(utcnow(), UTCDateTime())
 
-    def _ago(self, seconds: float) -> ColumnElement[dt.datetime]:
+    def ago(self, seconds: float) -> ColumnElement[dt.datetime]:
         """``seconds`` before now, on the same clock as ``_now``."""
         if self.postgres:
             return func.now() - func.make_interval(0, 0, 0, 0, 0, 0, float(seconds))
         return literal(utcnow() - dt.timedelta(seconds=seconds), UTCDateTime())
 
-    def _notify(self, conn: Connection, payload: str = "") -> None:
+    def notify(self, conn: Connection, payload: str = "") -> None:
         if self.postgres:
             conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": NOTIFY_CHANNEL, "payload": payload})
 
@@ -85,7 +83,7 @@ class QueueStore:
             entry_id = conn.execute(
                 insert(E).values(**values, created_at=now, updated_at=now).returning(E.c.id)
             ).scalar_one()
-            self._notify(conn, category or "")
+            self.notify(conn, category or "")
         return int(entry_id)
 
     def _ensure_category(self, conn: Connection, code: str) -> None:
@@ -111,7 +109,7 @@ class QueueStore:
                 stmt = stmt.where(E.c.status.in_(list(allowed_from)))
             changed = conn.execute(stmt.values(**values, updated_at=utcnow())).rowcount
             if changed and values.get("status") in CLAIMABLE:
-                self._notify(conn)
+                self.notify(conn)
         return bool(changed)
 
     def delete_entry(self, entry_id: int) -> bool:
@@ -163,58 +161,13 @@ class QueueStore:
         return None
 
     def _claim(self, conn: Connection, worker_id: str) -> JobEntry | None:
-        now = self._now()
-        other = E.alias("other")
-        busy = exists().where(other.c.category_code == E.c.category_code, other.c.status == Status.IN_PROCESS.value)
-        candidate = (
-            select(E.c.id)
-            .where(
-                E.c.status.in_(CLAIMABLE),
-                E.c.earliest_start_at <= now,
-                or_(E.c.expiration_at.is_(None), E.c.expiration_at > now),
-                or_(E.c.category_code.is_(None), not_(busy)),
-            )
-            .order_by(E.c.priority, E.c.id)
-            .limit(1)
-        )
-        if self.postgres:
-            candidate = candidate.with_for_update(skip_locked=True, of=E)
-        row = (
-            conn.execute(
-                update(E)
-                .where(E.c.id == candidate.scalar_subquery())
-                .values(
-                    status=Status.IN_PROCESS.value,
-                    worker_id=worker_id,
-                    claimed_at=now,
-                    scheduled_at=E.c.earliest_start_at,
-                    attempts=E.c.attempts + 1,
-                    updated_at=now,
-                )
-                .returning(*E.c)
-            )
-            .mappings()
-            .first()
-        )
-        if row is None:
+        sql = self.sql
+        now = sql.now()
+        found = conn.exec_driver_sql(sql.claim, {"w": worker_id, **now}).first()
+        if found is None:
             return None
-        log_id = conn.execute(
-            insert(L)
-            .values(
-                entry_id=row["id"],
-                report=row["report"],
-                shop_code=row["shop_code"],
-                category_code=row["category_code"],
-                description=row["description"],
-                parameters=row["parameters"],
-                attempt=row["attempts"],
-                scheduled_at=row["scheduled_at"],
-                started_at=now,
-                status=LogStatus.IN_PROCESS.value,
-                worker_id=worker_id,
-            )
-            .returning(L.c.id)
-        ).scalar_one()
+        row = sql.entry_row(found)
+        log_id = conn.exec_driver_sql(sql.open_log, {**sql.log_values(row, worker_id), **now}).scalar_one()
         return JobEntry.from_row(row, log_id=int(log_id))
 
     # --- finish ----------------------------------------------------------------------------------------
@@ -235,30 +188,67 @@ class QueueStore:
         recurring entry stops until someone sets it ready). Returns the entry's new status, or None
         when the entry was no longer this worker's (the janitor took it back).
         """
-        now = utcnow()
-        values = self._next_state(entry, now, error)
         with self.engine.begin() as conn:
-            changed = conn.execute(
-                update(E)
-                .where(E.c.id == entry.id, E.c.status == Status.IN_PROCESS.value, E.c.worker_id == worker_id)
-                .values(**values, worker_id=None, progress=None, updated_at=now)
-            ).rowcount
-            if entry.log_id is not None:
-                conn.execute(
-                    update(L)
-                    .where(L.c.id == entry.log_id, L.c.status == LogStatus.IN_PROCESS.value)
-                    .values(
-                        status=LogStatus.ERROR.value if error else LogStatus.SUCCESS.value,
-                        ended_at=self._now(),
-                        error_message=error,
-                        traceback=traceback,
-                        stats=outcome.stats if outcome else None,
-                        api_cost=outcome.api_cost if outcome else None,
-                    )
-                )
-            if entry.category:
-                self._activate_waiting(conn, entry.category)
-            self._notify(conn, entry.category or "")
+            return self._finish(conn, entry, worker_id, outcome, error, traceback)
+
+    def finish_and_claim(
+        self,
+        entry: JobEntry,
+        worker_id: str,
+        *,
+        outcome: Outcome | None = None,
+        error: str | None = None,
+        traceback: str | None = None,
+    ) -> JobEntry | None:
+        """``finish`` and ``claim`` in one transaction: a busy worker pays one commit per job, not two."""
+        try:
+            with self.engine.begin() as conn:
+                self._finish(conn, entry, worker_id, outcome, error, traceback)
+                return self._claim(conn, worker_id)
+        except IntegrityError:
+            self.finish(entry, worker_id, outcome=outcome, error=error, traceback=traceback)
+            return self.claim(worker_id)
+
+    def _finish(
+        self,
+        conn: Connection,
+        entry: JobEntry,
+        worker_id: str,
+        outcome: Outcome | None,
+        error: str | None,
+        traceback: str | None,
+    ) -> Status | None:
+        sql = self.sql
+        values = self._next_state(entry, utcnow(), error)
+        now = sql.now()
+        changed = conn.exec_driver_sql(
+            sql.finish_entry,
+            {
+                "status": values["status"],
+                "next_start": sql.time(values.get("earliest_start_at")),
+                "attempts": values.get("attempts"),
+                "last_error": values.get("last_error"),
+                "id": entry.id,
+                "w": worker_id,
+                **now,
+            },
+        ).rowcount
+        if entry.log_id is not None:
+            conn.exec_driver_sql(
+                sql.finish_log,
+                {
+                    "status": LogStatus.ERROR.value if error else LogStatus.SUCCESS.value,
+                    "error": error,
+                    "traceback": traceback,
+                    "stats": sql.json(outcome.stats if outcome else None),
+                    "api_cost": outcome.api_cost if outcome else None,
+                    "log_id": entry.log_id,
+                    **now,
+                },
+            )
+        if entry.category:
+            conn.exec_driver_sql(sql.activate_waiting, {"category": entry.category})
+        self.notify(conn, entry.category or "")
         return Status(values["status"]) if changed else None
 
     def _next_state(self, entry: JobEntry, now: dt.datetime, error: str | None) -> dict[str, Any]:
@@ -272,10 +262,10 @@ class QueueStore:
                     "last_error": None,
                 }
             return {"status": Status.FINISHED.value, "last_error": None}
-        return self._after_failure(entry.attempts, entry.max_attempts, entry.rerun_delay_s, now, error)
+        return self.after_failure(entry.attempts, entry.max_attempts, entry.rerun_delay_s, now, error)
 
     @staticmethod
-    def _after_failure(
+    def after_failure(
         attempts: int, max_attempts: int, rerun_delay_s: int, now: dt.datetime, error: str
     ) -> dict[str, Any]:
         if attempts < max_attempts:
@@ -284,7 +274,7 @@ class QueueStore:
             return {"status": Status.READY.value, "earliest_start_at": now + wait, "last_error": error}
         return {"status": Status.ERROR.value, "last_error": error}
 
-    def _activate_waiting(self, conn: Connection, category: str) -> None:
+    def activate_waiting(self, conn: Connection, category: str) -> None:
         conn.execute(
             update(E)
             .where(E.c.category_code == category, E.c.status == Status.WAITING.value)
@@ -344,7 +334,7 @@ class QueueStore:
     def register_worker(self, worker_id: str, hostname: str, pid: int, threads: int) -> None:
         """Announce a worker; its heartbeat starts now."""
         with self.engine.begin() as conn:
-            now = self._now()
+            now = self.db_now()
             conn.execute(
                 insert(W).values(
                     id=worker_id,
@@ -359,7 +349,7 @@ class QueueStore:
     def heartbeat(self, worker_id: str, hostname: str, pid: int, threads: int) -> None:
         """The worker is alive. A worker the janitor already gave up on registers again."""
         with self.engine.begin() as conn:
-            now = self._now()
+            now = self.db_now()
             if not conn.execute(update(W).where(W.c.id == worker_id).values(heartbeat_at=now)).rowcount:
                 conn.execute(
                     insert(W).values(
@@ -392,145 +382,18 @@ class QueueStore:
                     .where(L.c.id == entry.log_id, L.c.status == LogStatus.IN_PROCESS.value)
                     .values(status=LogStatus.ERROR.value, ended_at=now, error_message=reason)
                 )
-            self._notify(conn)
+            self.notify(conn)
 
-    # --- janitor, promotion, pruning -------------------------------------------------------------------
+    # --- janitor, promotion, pruning (queue/maintenance.py) ---------------------------------------------
 
     def recover_lost(self, lost_after_s: float) -> list[int]:
-        """Entries in process on workers that stopped heartbeating: retry or error, log entries closed.
-
-        Returns the ids of the entries recovered. Safe to run on several hosts at once.
-        """
-        recovered: list[int] = []
-        with self.engine.begin() as conn:
-            cutoff = self._ago(lost_after_s)
-            alive = select(W.c.id).where(W.c.heartbeat_at > cutoff)
-            query = (
-                select(E, W.c.heartbeat_at.label("seen"))
-                .outerjoin(W, W.c.id == E.c.worker_id)
-                .where(
-                    E.c.status == Status.IN_PROCESS.value,
-                    or_(E.c.worker_id.is_(None), E.c.worker_id.not_in(alive)),
-                )
-            )
-            if self.postgres:
-                query = query.with_for_update(skip_locked=True, of=E)
-            rows = conn.execute(query).mappings().all()
-            stamp = utcnow()
-            for row in rows:
-                seen = row["seen"].strftime("%Y-%m-%d %H:%M:%S UTC") if row["seen"] else "never"
-                message = LOST_WORKER_MESSAGE.format(worker=row["worker_id"], seen=seen)
-                values = self._after_failure(row["attempts"], row["max_attempts"], row["rerun_delay_s"], stamp, message)
-                conn.execute(update(E).where(E.c.id == row["id"]).values(**values, worker_id=None, updated_at=stamp))
-                conn.execute(
-                    update(L)
-                    .where(
-                        L.c.entry_id == row["id"],
-                        L.c.status == LogStatus.IN_PROCESS.value,
-                        L.c.foreground.is_(False),
-                    )
-                    .values(status=LogStatus.ERROR.value, ended_at=stamp, error_message=message)
-                )
-                if row["category_code"]:
-                    self._activate_waiting(conn, row["category_code"])
-                recovered.append(int(row["id"]))
-            # orphaned open log entries of dead workers (their entry was deleted or moved on)
-            conn.execute(
-                update(L)
-                .where(
-                    L.c.status == LogStatus.IN_PROCESS.value,
-                    L.c.foreground.is_(False),
-                    L.c.worker_id.not_in(alive),
-                    not_(
-                        exists().where(
-                            E.c.id == L.c.entry_id,
-                            E.c.status == Status.IN_PROCESS.value,
-                            E.c.worker_id == L.c.worker_id,
-                        )
-                    ),
-                )
-                .values(
-                    status=LogStatus.ERROR.value,
-                    ended_at=stamp,
-                    error_message="worker lost: run never finished",
-                )
-            )
-            conn.execute(
-                delete(W).where(
-                    W.c.heartbeat_at <= cutoff,
-                    not_(exists().where(E.c.worker_id == W.c.id, E.c.status == Status.IN_PROCESS.value)),
-                )
-            )
-            if recovered:
-                self._notify(conn)
-        return recovered
+        """Entries of workers that stopped heartbeating: retried or errored, their log entries closed."""
+        return maintenance.recover_lost(self, lost_after_s)
 
     def promote(self) -> dict[str, int]:
-        """One scheduler step: expire overdue entries, show blocked due entries as waiting, free the rest."""
-        stamp = utcnow()
-        with self.engine.begin() as conn:
-            now = self._now()
-            expired_rows = conn.execute(
-                select(E.c.id, E.c.report, E.c.shop_code, E.c.category_code, E.c.expiration_at).where(
-                    E.c.status.in_(CLAIMABLE), E.c.expiration_at.is_not(None), E.c.expiration_at <= now
-                )
-            ).all()
-            for row in expired_rows:
-                message = (
-                    f"expired at {row.expiration_at:%Y-%m-%d %H:%M UTC} before it could run; "
-                    "give it a later expiration and set it ready to run it"
-                )
-                conn.execute(
-                    update(E)
-                    .where(E.c.id == row.id)
-                    .values(status=Status.ERROR.value, last_error=message, updated_at=stamp)
-                )
-                conn.execute(
-                    insert(L).values(
-                        entry_id=row.id,
-                        report=row.report,
-                        shop_code=row.shop_code,
-                        category_code=row.category_code,
-                        started_at=stamp,
-                        ended_at=stamp,
-                        status=LogStatus.ERROR.value,
-                        error_message=message,
-                    )
-                )
-            other = E.alias("other")
-            busy = exists().where(other.c.category_code == E.c.category_code, other.c.status == Status.IN_PROCESS.value)
-            waiting = conn.execute(
-                update(E)
-                .where(
-                    E.c.status == Status.READY.value,
-                    E.c.category_code.is_not(None),
-                    E.c.earliest_start_at <= now,
-                    busy,
-                )
-                .values(status=Status.WAITING.value)
-            ).rowcount
-            freed = conn.execute(
-                update(E).where(E.c.status == Status.WAITING.value, not_(busy)).values(status=Status.READY.value)
-            ).rowcount
-            if freed:
-                self._notify(conn)
-        return {"expired": len(expired_rows), "waiting": waiting, "freed": freed}
+        """Expire overdue entries, show blocked due entries as waiting, free the rest."""
+        return maintenance.promote(self)
 
     def prune(self, older_than: dt.timedelta, batch: int = 10_000) -> int:
-        """Delete log entries (and finished one-off entries) that ended longer ago than ``older_than``."""
-        cutoff = utcnow() - older_than
-        total = 0
-        while True:
-            with self.engine.begin() as conn:
-                ids = select(L.c.id).where(L.c.ended_at < cutoff).limit(batch).scalar_subquery()
-                n = conn.execute(delete(L).where(L.c.id.in_(ids))).rowcount
-            total += n
-            if n < batch:
-                break
-        with self.engine.begin() as conn:
-            conn.execute(
-                delete(E).where(
-                    and_(E.c.status == Status.FINISHED.value, E.c.recurring.is_(False), E.c.updated_at < cutoff)
-                )
-            )
-        return total
+        """Delete log entries (and finished one-off entries) older than ``older_than``."""
+        return maintenance.prune(self, older_than, batch)

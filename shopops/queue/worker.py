@@ -123,14 +123,16 @@ class Worker:
     # --- loops -----------------------------------------------------------------------------------------
 
     def _run_loop(self) -> None:
+        entry: JobEntry | None = None
         while not self._stopping.is_set():
             seen = self.wakeup.generation
-            try:
-                entry = self.store.claim(self.id)
-            except Exception:
-                log.exception("claim failed; retrying")
-                self._stopping.wait(1.0)
-                continue
+            if entry is None:
+                try:
+                    entry = self.store.claim(self.id)
+                except Exception:
+                    log.exception("claim failed; retrying")
+                    self._stopping.wait(1.0)
+                    continue
             if entry is None:
                 if self.until_idle and self._idle():
                     self._stopping.set()
@@ -138,7 +140,9 @@ class Worker:
                     return
                 self.wakeup.wait(seen, self._idle_wait())
                 continue
-            self._execute(entry)
+            entry = self._execute(entry)
+        if entry is not None:  # claimed together with the last finish, but the worker is stopping
+            self.store.hand_back(entry, self.id, f"handed back: worker {self.id} stopped before starting it")
 
     def _idle_wait(self) -> float:
         """The poll interval, or less when an entry falls due sooner (a retry after its delay)."""
@@ -151,7 +155,8 @@ class Worker:
     def _idle(self) -> bool:
         return self.busy == 0 and not self.store.has_pending_work(IDLE_RETRY_HORIZON_S)
 
-    def _execute(self, entry: JobEntry) -> None:
+    def _execute(self, entry: JobEntry) -> JobEntry | None:
+        """Run one entry, finish it, and (unless stopping) claim the next one in the same transaction."""
         with self._lock:
             self._running[entry.id] = entry
         error: str | None = None
@@ -164,17 +169,24 @@ class Worker:
             tb = traceback.format_exc()
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 self._stopping.set()
+        following: JobEntry | None = None
         try:
-            self.store.finish(entry, self.id, outcome=outcome, error=error, traceback=tb)
+            if self._stopping.is_set():
+                self.store.finish(entry, self.id, outcome=outcome, error=error, traceback=tb)
+            else:
+                following = self.store.finish_and_claim(entry, self.id, outcome=outcome, error=error, traceback=tb)
         except Exception:
             log.exception("could not finish entry %s; the janitor will recover it", entry.id)
         finally:
             with self._lock:
                 self._running.pop(entry.id, None)
+                if following is not None:
+                    self._running[following.id] = following
                 self.runs += 1
-        self.wakeup.notify()
+        self.wakeup.notify()  # a sibling thread may be waiting for this entry's category
         if self.on_finish is not None:
             self.on_finish(entry, error)
+        return following
 
     def _progress_for(self, entry: JobEntry) -> Callable[[int, int | None, str], None]:
         last = [0.0]

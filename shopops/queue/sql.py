@@ -1,0 +1,180 @@
+"""The queue's hot statements, written out per dialect: claim, open the run's log entry, finish.
+
+They run for every job, so they are plain SQL sent through the driver (no expression building per call)
+and kept here, named, where a reader can see exactly what each backend executes. Values are bound in
+the storage format SQLAlchemy's column types use, so the rest of shopops reads them as usual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any
+
+UTC = dt.UTC
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's DateTime text on SQLite: ordered as text, naive UTC
+
+ENTRY_COLUMNS = (
+    "id",
+    "report",
+    "shop_code",
+    "parameters",
+    "description",
+    "category_code",
+    "priority",
+    "status",
+    "earliest_start_at",
+    "expiration_at",
+    "recurring",
+    "weekdays",
+    "starting_time",
+    "ending_time",
+    "every_minutes",
+    "date_formula",
+    "timezone",
+    "max_attempts",
+    "attempts",
+    "rerun_delay_s",
+    "worker_id",
+    "scheduled_at",
+    "last_error",
+)
+_TIME_COLUMNS = {"earliest_start_at", "expiration_at", "scheduled_at"}
+_RETURNING = ", ".join(ENTRY_COLUMNS)
+
+_CANDIDATE = """
+    SELECT j.id FROM job_queue_entry j
+    WHERE j.status IN ('ready', 'waiting')
+      AND j.earliest_start_at <= {now}
+      AND (j.expiration_at IS NULL OR j.expiration_at > {now})
+      AND (j.category_code IS NULL OR NOT EXISTS (
+            SELECT 1 FROM job_queue_entry o WHERE o.category_code = j.category_code AND o.status = 'in_process'))
+    ORDER BY j.priority, j.id
+    LIMIT 1 {lock}
+"""
+
+_CLAIM = """
+UPDATE job_queue_entry
+SET status = 'in_process', worker_id = {w}, claimed_at = {now}, scheduled_at = earliest_start_at,
+    attempts = attempts + 1, progress = NULL, updated_at = {now}
+WHERE id = ({candidate})
+RETURNING {returning}
+"""
+
+_OPEN_LOG = """
+INSERT INTO job_queue_log_entry
+    (entry_id, report, shop_code, category_code, description, parameters, attempt, scheduled_at, started_at,
+     status, worker_id, foreground)
+VALUES ({entry_id}, {report}, {shop_code}, {category_code}, {description}, {parameters}, {attempt}, {scheduled_at},
+        {now}, 'in_process', {w}, {false})
+RETURNING id
+"""
+
+_FINISH_ENTRY = """
+UPDATE job_queue_entry
+SET status = {status}, earliest_start_at = COALESCE({next_start}, earliest_start_at),
+    attempts = COALESCE({attempts}, attempts), last_error = {last_error}, worker_id = NULL, progress = NULL,
+    updated_at = {now}
+WHERE id = {id} AND status = 'in_process' AND worker_id = {w}
+"""
+
+_FINISH_LOG = """
+UPDATE job_queue_log_entry
+SET status = {status}, ended_at = {now}, error_message = {error}, traceback = {traceback}, stats = {stats},
+    api_cost = {api_cost}
+WHERE id = {log_id} AND status = 'in_process'
+"""
+
+_ACTIVATE_WAITING = """
+UPDATE job_queue_entry SET status = 'ready' WHERE category_code = {category} AND status = 'waiting'
+"""
+
+
+def _render(template: str, postgres: bool, **extra: str) -> str:
+    """Fill placeholders: named parameters in the driver's style, and the dialect's clock."""
+    names = [
+        "w",
+        "entry_id",
+        "report",
+        "shop_code",
+        "category_code",
+        "description",
+        "parameters",
+        "attempt",
+        "scheduled_at",
+        "status",
+        "next_start",
+        "attempts",
+        "last_error",
+        "id",
+        "error",
+        "traceback",
+        "stats",
+        "api_cost",
+        "log_id",
+        "category",
+    ]
+    params = {n: (f"%({n})s" if postgres else f":{n}") for n in names}
+    clock = "clock_timestamp()" if postgres else ":now"
+    values = {**params, "now": clock, "false": "false" if postgres else "0", **extra}
+    return template.format(**values)
+
+
+class Statements:
+    """The hot statements for one dialect, rendered once."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+        candidate = _CANDIDATE.format(
+            now="now()" if postgres else ":now", lock="FOR UPDATE SKIP LOCKED" if postgres else ""
+        )
+        self.claim = _render(_CLAIM, postgres, candidate=candidate, returning=_RETURNING)
+        self.open_log = _render(_OPEN_LOG, postgres)
+        self.finish_entry = _render(_FINISH_ENTRY, postgres)
+        self.finish_log = _render(_FINISH_LOG, postgres)
+        self.activate_waiting = _render(_ACTIVATE_WAITING, postgres)
+
+    # --- values in and out -------------------------------------------------------------------------------
+
+    def time(self, value: dt.datetime | None) -> Any:
+        """A time as this dialect stores it."""
+        if value is None or self.postgres:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None).strftime(SQLITE_TIME)
+
+    def now(self) -> dict[str, Any]:
+        """The ``now`` parameter (SQLite only: PostgreSQL uses its own clock)."""
+        return {} if self.postgres else {"now": self.time(dt.datetime.now(UTC))}
+
+    @staticmethod
+    def json(value: Any) -> str | None:
+        """JSON text as JSONText stores it."""
+        return None if value is None else json.dumps(value, sort_keys=True, default=str)
+
+    def entry_row(self, row: Any) -> dict[str, Any]:
+        """A claimed row as the mapping JobEntry.from_row reads."""
+        out = dict(zip(ENTRY_COLUMNS, row, strict=True))
+        for name in _TIME_COLUMNS:
+            value = out[name]
+            if isinstance(value, str):
+                out[name] = dt.datetime.fromisoformat(value).replace(tzinfo=UTC)
+            elif isinstance(value, dt.datetime) and value.tzinfo is None:
+                out[name] = value.replace(tzinfo=UTC)
+        out["parameters"] = json.loads(out["parameters"]) if out["parameters"] else {}
+        out["recurring"] = bool(out["recurring"])
+        return out
+
+    def log_values(self, row: Mapping[str, Any], worker_id: str) -> dict[str, Any]:
+        """Parameters of the log entry opened for a claimed row."""
+        return {
+            "entry_id": row["id"],
+            "report": row["report"],
+            "shop_code": row["shop_code"],
+            "category_code": row["category_code"],
+            "description": row["description"],
+            "parameters": self.json(row["parameters"]),
+            "attempt": row["attempts"],
+            "scheduled_at": self.time(row["scheduled_at"]),
+            "w": worker_id,
+        }
