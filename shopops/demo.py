@@ -42,15 +42,25 @@ def set_up(ws: Workspace, url: str) -> list[Any]:
     for name in shop_reports(ws):
         schedule.append(
             ws.queue.enqueue(
-                name, shop=SHOP, category=CATEGORY, max_attempts=3, rerun_delay_s=60, on_hold=True,
-                recurrence=Recurrence(every_minutes=15, weekdays="Mon-Fri", between=("06:00", "22:00"),
-                                      tz="Europe/Copenhagen"),
+                name,
+                shop=SHOP,
+                category=CATEGORY,
+                max_attempts=3,
+                rerun_delay_s=60,
+                on_hold=True,
+                recurrence=Recurrence(
+                    every_minutes=15, weekdays="Mon-Fri", between=("06:00", "22:00"), tz="Europe/Copenhagen"
+                ),
                 description=f"{name} every 15 minutes on weekdays",
             )
         )
     schedule.append(
-        ws.queue.enqueue("noop", recurrence=Recurrence(date_formula="<1D>", at="02:00", tz="UTC"), on_hold=True,
-                         description="nightly queue self-test")
+        ws.queue.enqueue(
+            "noop",
+            recurrence=Recurrence(date_formula="<1D>", at="02:00", tz="UTC"),
+            on_hold=True,
+            description="nightly queue self-test",
+        )
     )
     return schedule
 
@@ -96,8 +106,11 @@ def summary(ws: Workspace) -> pd.DataFrame:
 
     log = log.assign(records=log.stats.map(records), failed=(log.status == "error").astype(int))
     table = log.groupby("report").agg(
-        runs=("id", "count"), records=("records", "sum"), api_cost=("api_cost", "sum"),
-        seconds=("duration_s", "sum"), errors=("failed", "sum"),
+        runs=("id", "count"),
+        records=("records", "sum"),
+        api_cost=("api_cost", "sum"),
+        seconds=("duration_s", "sum"),
+        errors=("failed", "sum"),
     )
     return table.reset_index().round({"api_cost": 1, "seconds": 2})
 
@@ -127,8 +140,10 @@ def run_demo(
             echo("")
             echo(table.to_string(index=False))
             echo("")
-            echo(f"{len(entries)} entries in {seconds:.1f}s; {int(table.errors.sum())} failed runs; "
-                 f"{len(stuck)} left in process.")
+            echo(
+                f"{len(entries)} entries in {seconds:.1f}s; {int(table.errors.sum())} failed runs; "
+                f"{len(stuck)} left in process."
+            )
         finally:
             ws.close()
     echo("")

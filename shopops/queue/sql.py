@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -54,6 +55,25 @@ _CANDIDATE = """
     LIMIT 1 {lock}
 """
 
+_CANDIDATES = """
+    SELECT j.id, j.category_code FROM job_queue_entry j
+    WHERE j.status IN ('ready', 'waiting')
+      AND j.earliest_start_at <= {now}
+      AND (j.expiration_at IS NULL OR j.expiration_at > {now})
+      AND (j.category_code IS NULL OR NOT EXISTS (
+            SELECT 1 FROM job_queue_entry o WHERE o.category_code = j.category_code AND o.status = 'in_process'))
+    ORDER BY j.priority, j.id
+    LIMIT {limit} {lock}
+"""
+
+_CLAIM_IDS = """
+UPDATE job_queue_entry
+SET status = 'in_process', worker_id = {w}, claimed_at = {now}, scheduled_at = earliest_start_at,
+    attempts = attempts + 1, progress = NULL, updated_at = {now}
+WHERE id IN ({ids}) AND status IN ('ready', 'waiting')
+RETURNING {returning}
+"""
+
 _CLAIM = """
 UPDATE job_queue_entry
 SET status = 'in_process', worker_id = {w}, claimed_at = {now}, scheduled_at = earliest_start_at,
@@ -81,8 +101,8 @@ WHERE id = {id} AND status = 'in_process' AND worker_id = {w}
 
 _FINISH_LOG = """
 UPDATE job_queue_log_entry
-SET status = {status}, ended_at = {now}, error_message = {error}, traceback = {traceback}, stats = {stats},
-    api_cost = {api_cost}
+SET status = {status}, started_at = COALESCE({started}, started_at), ended_at = COALESCE({ended}, {now}),
+    error_message = {error}, traceback = {traceback}, stats = {stats}, api_cost = {api_cost}
 WHERE id = {log_id} AND status = 'in_process'
 """
 
@@ -92,32 +112,10 @@ UPDATE job_queue_entry SET status = 'ready' WHERE category_code = {category} AND
 
 
 def _render(template: str, postgres: bool, **extra: str) -> str:
-    """Fill placeholders: named parameters in the driver's style, and the dialect's clock."""
-    names = [
-        "w",
-        "entry_id",
-        "report",
-        "shop_code",
-        "category_code",
-        "description",
-        "parameters",
-        "attempt",
-        "scheduled_at",
-        "status",
-        "next_start",
-        "attempts",
-        "last_error",
-        "id",
-        "error",
-        "traceback",
-        "stats",
-        "api_cost",
-        "log_id",
-        "category",
-    ]
-    params = {n: (f"%({n})s" if postgres else f":{n}") for n in names}
-    clock = "clock_timestamp()" if postgres else ":now"
-    values = {**params, "now": clock, "false": "false" if postgres else "0", **extra}
+    """Fill placeholders: the dialect's clock, given fragments, and named parameters in the driver's style."""
+    fixed = {"now": "clock_timestamp()" if postgres else ":now", "false": "false" if postgres else "0", **extra}
+    names = {name for name in re.findall(r"{(\w+)}", template) if name not in fixed}
+    values = {**{n: (f"%({n})s" if postgres else f":{n}") for n in names}, **fixed}
     return template.format(**values)
 
 
@@ -134,6 +132,20 @@ class Statements:
         self.finish_entry = _render(_FINISH_ENTRY, postgres)
         self.finish_log = _render(_FINISH_LOG, postgres)
         self.activate_waiting = _render(_ACTIVATE_WAITING, postgres)
+        self.candidates = _render(
+            _CANDIDATES,
+            postgres,
+            now="now()" if postgres else ":now",
+            lock="FOR UPDATE SKIP LOCKED" if postgres else "",
+        )
+        self._claim_ids: dict[int, str] = {}
+
+    def claim_ids(self, count: int) -> str:
+        """The claim of ``count`` chosen ids (parameters i0, i1, ...)."""
+        if count not in self._claim_ids:
+            ids = ", ".join((f"%(i{n})s" if self.postgres else f":i{n}") for n in range(count))
+            self._claim_ids[count] = _render(_CLAIM_IDS, self.postgres, ids=ids, returning=_RETURNING)
+        return self._claim_ids[count]
 
     # --- values in and out -------------------------------------------------------------------------------
 

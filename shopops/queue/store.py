@@ -11,7 +11,9 @@ and wakes listening workers with NOTIFY.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -41,6 +43,19 @@ E = t.job_queue_entry
 L = t.job_queue_log_entry
 W = t.job_queue_worker
 CLAIMABLE = (Status.READY.value, Status.WAITING.value)
+
+
+@dataclass
+class Finished:
+    """A run that ended and still has to be written: its entry, result and actual start."""
+
+    entry: JobEntry
+    outcome: Outcome | None
+    error: str | None
+    traceback: str | None
+    started_at: dt.datetime
+    ended_at: dt.datetime = field(default_factory=utcnow)
+    ended: float = field(default_factory=time.monotonic)
 
 
 class QueueStore:
@@ -191,23 +206,73 @@ class QueueStore:
         with self.engine.begin() as conn:
             return self._finish(conn, entry, worker_id, outcome, error, traceback)
 
-    def finish_and_claim(
-        self,
-        entry: JobEntry,
-        worker_id: str,
-        *,
-        outcome: Outcome | None = None,
-        error: str | None = None,
-        traceback: str | None = None,
-    ) -> JobEntry | None:
-        """``finish`` and ``claim`` in one transaction: a busy worker pays one commit per job, not two."""
-        try:
-            with self.engine.begin() as conn:
-                self._finish(conn, entry, worker_id, outcome, error, traceback)
-                return self._claim(conn, worker_id)
-        except IntegrityError:
-            self.finish(entry, worker_id, outcome=outcome, error=error, traceback=traceback)
-            return self.claim(worker_id)
+    def settle(self, worker_id: str, done: Sequence[Finished], claim: int) -> list[JobEntry]:
+        """Finish the runs in ``done`` and claim up to ``claim`` entries, in one transaction.
+
+        A busy worker thus pays one commit per batch instead of two per job. Several entries are taken
+        only when they need no category (their order is kept: a categorised entry comes alone).
+        """
+        for _ in range(CLAIM_RETRIES):
+            try:
+                with self.engine.begin() as conn:
+                    for item in done:
+                        self._finish(
+                            conn,
+                            item.entry,
+                            worker_id,
+                            item.outcome,
+                            item.error,
+                            item.traceback,
+                            item.started_at,
+                            item.ended_at,
+                        )
+                    return self._claim_many(conn, worker_id, claim) if claim else []
+            except IntegrityError:
+                # a PostgreSQL race on a category (see ``claim``): settle the finishes, then look again
+                if done:
+                    self.settle(worker_id, done, 0)
+                    done = []
+        return []
+
+    def _claim_many(self, conn: Connection, worker_id: str, limit: int) -> list[JobEntry]:
+        if limit <= 1:
+            entry = self._claim(conn, worker_id)
+            return [entry] if entry else []
+        sql = self.sql
+        now = sql.now()
+        ids: list[int] = []
+        for entry_id, category in conn.exec_driver_sql(sql.candidates, {"limit": limit, **now}):
+            if category is not None:
+                ids = ids or [entry_id]
+                break
+            ids.append(entry_id)
+        if not ids:
+            return []
+        params = {f"i{n}": entry_id for n, entry_id in enumerate(ids)}
+        rows = [
+            sql.entry_row(r) for r in conn.exec_driver_sql(sql.claim_ids(len(ids)), {"w": worker_id, **params, **now})
+        ]
+        rows.sort(key=lambda r: (r["priority"], r["id"]))
+        claimed = []
+        for row in rows:
+            log_id = conn.exec_driver_sql(sql.open_log, {**sql.log_values(row, worker_id), **now}).scalar_one()
+            claimed.append(JobEntry.from_row(row, log_id=int(log_id)))
+        return claimed
+
+    def release(self, entries: Sequence[JobEntry], worker_id: str) -> None:
+        """Give back claimed entries that never started: ready again, the attempt not counted, no log."""
+        if not entries:
+            return
+        ids = [e.id for e in entries]
+        log_ids = [e.log_id for e in entries if e.log_id is not None]
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(E)
+                .where(E.c.id.in_(ids), E.c.worker_id == worker_id, E.c.status == Status.IN_PROCESS.value)
+                .values(status=Status.READY.value, worker_id=None, attempts=E.c.attempts - 1)
+            )
+            conn.execute(delete(L).where(L.c.id.in_(log_ids), L.c.status == LogStatus.IN_PROCESS.value))
+            self.notify(conn)
 
     def _finish(
         self,
@@ -217,6 +282,8 @@ class QueueStore:
         outcome: Outcome | None,
         error: str | None,
         traceback: str | None,
+        started_at: dt.datetime | None = None,
+        ended_at: dt.datetime | None = None,
     ) -> Status | None:
         sql = self.sql
         values = self._next_state(entry, utcnow(), error)
@@ -243,6 +310,8 @@ class QueueStore:
                     "stats": sql.json(outcome.stats if outcome else None),
                     "api_cost": outcome.api_cost if outcome else None,
                     "log_id": entry.log_id,
+                    "started": sql.time(started_at),
+                    "ended": sql.time(ended_at),
                     **now,
                 },
             )

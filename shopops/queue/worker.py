@@ -14,11 +14,13 @@ import threading
 import time
 import traceback
 import uuid
+from collections import deque
 from collections.abc import Callable
 
 from shopops.queue.model import Executor, JobEntry, Outcome
-from shopops.queue.store import QueueStore
+from shopops.queue.store import Finished, QueueStore
 from shopops.queue.wakeup import Wakeup, listener_for, poll_interval, subscribe, unsubscribe
+from shopops.store.types import utcnow
 
 log = logging.getLogger("shopops.queue")
 
@@ -26,6 +28,9 @@ HEARTBEAT_S = 5.0
 LOST_AFTER_S = 30.0
 GRACE_S = 30.0
 PROGRESS_EVERY_S = 1.0
+FAST_RUN_S = 0.005  # runs quicker than this are claimed and written in batches
+MAX_BATCH = 64
+FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written
 IDLE_RETRY_HORIZON_S = 60.0
 
 
@@ -65,6 +70,7 @@ class Worker:
         self._threads: list[threading.Thread] = []
         self._running: dict[int, JobEntry] = {}
         self._lock = threading.Lock()
+        self._pending: list[Finished] = []
         self._listener = None
         self._heart: threading.Thread | None = None
         self.runs = 0
@@ -78,6 +84,7 @@ class Worker:
         self._listener = listener_for(self.store.engine, self.wakeup)
         self._heart = threading.Thread(target=self._heartbeat_loop, name="shopops-heartbeat", daemon=True)
         self._heart.start()
+        threading.Thread(target=self._flush_loop, name="shopops-flush", daemon=True).start()
         for i in range(self.threads):
             thread = threading.Thread(target=self._run_loop, name=f"shopops-worker-{i}", daemon=True)
             thread.start()
@@ -96,6 +103,7 @@ class Worker:
         deadline = time.monotonic() + grace_s
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
+        self.store.settle(self.id, self._take_pending(0.0), 0)
         with self._lock:
             left = list(self._running.values())
         for entry in left:
@@ -123,26 +131,58 @@ class Worker:
     # --- loops -----------------------------------------------------------------------------------------
 
     def _run_loop(self) -> None:
-        entry: JobEntry | None = None
+        batch: deque[JobEntry] = deque()
+        size = 1
         while not self._stopping.is_set():
             seen = self.wakeup.generation
-            if entry is None:
+            if not batch:
+                done = self._take_pending(0.0)
                 try:
-                    entry = self.store.claim(self.id)
+                    batch.extend(self.store.settle(self.id, done, size))
                 except Exception:
-                    log.exception("claim failed; retrying")
+                    self._put_back(done)
+                    log.exception("finishing or claiming failed; retrying")
                     self._stopping.wait(1.0)
                     continue
-            if entry is None:
+            if not batch:
+                size = 1
                 if self.until_idle and self._idle():
                     self._stopping.set()
                     self.wakeup.notify()
-                    return
+                    break
                 self.wakeup.wait(seen, self._idle_wait())
                 continue
-            entry = self._execute(entry)
-        if entry is not None:  # claimed together with the last finish, but the worker is stopping
-            self.store.hand_back(entry, self.id, f"handed back: worker {self.id} stopped before starting it")
+            took = self._execute(batch.popleft())
+            # grow the batch while runs are quick; one slow run drops back to one entry at a time
+            size = min(size * 2, MAX_BATCH) if took < FAST_RUN_S else 1
+        try:
+            self.store.release(list(batch), self.id)  # claimed with the last batch, never started
+            self.store.settle(self.id, self._take_pending(0.0), 0)
+        except Exception:  # the janitor recovers whatever could not be written
+            log.exception("worker %s could not write its last runs on the way out", self.id)
+
+    def _take_pending(self, older_than_s: float) -> list[Finished]:
+        cutoff = time.monotonic() - older_than_s
+        with self._lock:
+            taken = [f for f in self._pending if f.ended <= cutoff]
+            if taken:
+                self._pending = [f for f in self._pending if f.ended > cutoff]
+        return taken
+
+    def _put_back(self, items: list[Finished]) -> None:
+        with self._lock:
+            self._pending[:0] = items
+
+    def _flush_loop(self) -> None:
+        """Write the runs a batch finished early while a later run of the batch is still going."""
+        while not self._stopping.wait(FLUSH_AFTER_S):
+            done = self._take_pending(FLUSH_AFTER_S)
+            if done:
+                try:
+                    self.store.settle(self.id, done, 0)
+                except Exception:
+                    self._put_back(done)
+                    log.exception("flushing finished runs failed; retrying")
 
     def _idle_wait(self) -> float:
         """The poll interval, or less when an entry falls due sooner (a retry after its delay)."""
@@ -155,10 +195,11 @@ class Worker:
     def _idle(self) -> bool:
         return self.busy == 0 and not self.store.has_pending_work(IDLE_RETRY_HORIZON_S)
 
-    def _execute(self, entry: JobEntry) -> JobEntry | None:
-        """Run one entry, finish it, and (unless stopping) claim the next one in the same transaction."""
+    def _execute(self, entry: JobEntry) -> float:
+        """Run one entry and queue its finish; the seconds it took."""
         with self._lock:
             self._running[entry.id] = entry
+        started, clock = utcnow(), time.monotonic()
         error: str | None = None
         tb: str | None = None
         outcome: Outcome | None = None
@@ -169,24 +210,14 @@ class Worker:
             tb = traceback.format_exc()
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 self._stopping.set()
-        following: JobEntry | None = None
-        try:
-            if self._stopping.is_set():
-                self.store.finish(entry, self.id, outcome=outcome, error=error, traceback=tb)
-            else:
-                following = self.store.finish_and_claim(entry, self.id, outcome=outcome, error=error, traceback=tb)
-        except Exception:
-            log.exception("could not finish entry %s; the janitor will recover it", entry.id)
-        finally:
-            with self._lock:
-                self._running.pop(entry.id, None)
-                if following is not None:
-                    self._running[following.id] = following
-                self.runs += 1
+        with self._lock:
+            self._running.pop(entry.id, None)
+            self._pending.append(Finished(entry, outcome, error, tb, started))
+            self.runs += 1
         self.wakeup.notify()  # a sibling thread may be waiting for this entry's category
         if self.on_finish is not None:
             self.on_finish(entry, error)
-        return following
+        return time.monotonic() - clock
 
     def _progress_for(self, entry: JobEntry) -> Callable[[int, int | None, str], None]:
         last = [0.0]
