@@ -305,6 +305,28 @@ def scheduler(ctx: click.Context, threads: int, tick_s: float, keep_log_days: in
     loop.run(duration_s=duration_s)
 
 
+@cli.command("sandbox")
+@click.option("--port", default=8080, show_default=True, help="Loopback port (0 picks a free one).")
+@click.option(
+    "--plan",
+    default="standard",
+    show_default=True,
+    type=click.Choice(["standard", "advanced", "plus"]),
+    help="Rate-limit plan.",
+)
+@click.option("--seed", default="small", show_default=True, help="empty, tiny, small, medium or large.")
+@click.option("--snapshot", type=click.Path(dir_okay=False), help="JSON file kept across restarts.")
+@click.option("--fault-rate", default=0.0, show_default=True, help="Share of requests that fail (0-1).")
+@click.option("--handle", default="demo", show_default=True, help="The shop's handle in its URL path.")
+def sandbox(port: int, plan: str, seed: str, snapshot: str | None, fault_rate: float, handle: str) -> None:
+    """Serve a local Shopify-compatible Admin API until Ctrl-C."""
+    from shopops.sandbox import serve
+
+    if not 0.0 <= fault_rate <= 1.0:
+        raise click.BadParameter("a share from 0 to 1", param_hint="--fault-rate")
+    serve(port=port, plan=plan, seed=seed, snapshot=snapshot, fault_rate=fault_rate, handle=handle)
+
+
 @cli.command("demo")
 @click.option("--db-file", default="shopops-demo.db", show_default=True, help="SQLite file to (re)create.")
 @click.option("--seed", default="small", show_default=True, help="Sandbox seed size.")

@@ -1,0 +1,310 @@
+"""The Sandbox: shops, tokens and buckets behind one loopback HTTP server.
+
+See the package docstring for usage; this module holds :class:`Sandbox`, :class:`ShopHandle` and
+:func:`serve`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import signal
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from shopops.sandbox import seed as seeding
+from shopops.sandbox import snapshot as snapshots
+from shopops.sandbox.auth import ALL_SCOPES, Token, expand
+from shopops.sandbox.faults import KINDS, FaultPlan
+from shopops.sandbox.server import SERVED_VERSION, SandboxServer
+from shopops.sandbox.store import ShopInfo, ShopState
+from shopops.sandbox.throttle import LeakyBucket, Plan, resolve_plan
+
+PlanSpec = str | Plan | tuple[float, float]
+
+
+class ShopHandle:
+    """One shop in a sandbox: its url, default token, in-memory ``state`` and buckets."""
+
+    def __init__(self, sandbox: Sandbox, handle: str, state: ShopState, plan: Plan) -> None:
+        self.sandbox = sandbox
+        self.handle = handle
+        self.state = state
+        self.plan = plan
+        self.tokens: list[str] = []
+        self._buckets: dict[str, LeakyBucket] = {}
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<ShopHandle {self.handle} at {self.url}, plan {self.plan.name}>"
+
+    @property
+    def url(self) -> str:
+        """Base URL of the shop; the Admin API is ``{url}/admin/api/2026-07/graphql.json``."""
+        return f"{self.sandbox.base_url}/shops/{self.handle}"
+
+    @property
+    def graphql_url(self) -> str:
+        """The full Admin GraphQL endpoint of the served version."""
+        return f"{self.url}/admin/api/{SERVED_VERSION}/graphql.json"
+
+    @property
+    def token(self) -> str:
+        """The shop's first (all-scopes) access token."""
+        return self.tokens[0]
+
+    def add_token(self, scopes: Iterable[str] | None = None, value: str | None = None) -> str:
+        """Issue another access token for this shop, optionally with limited scopes."""
+        return self.sandbox.add_token(self.handle, scopes, value)
+
+    def bucket(self, token: str) -> LeakyBucket:
+        """The leaky bucket of one token on this shop (created full)."""
+        with self._lock:
+            bucket = self._buckets.get(token)
+            if bucket is None:
+                bucket = self._buckets[token] = LeakyBucket(self.plan)
+            return bucket
+
+    def set_plan(self, plan: PlanSpec) -> None:
+        """Change the plan (restore rate and bucket size); buckets restart full."""
+        with self._lock:
+            self.plan = resolve_plan(plan)
+            self._buckets.clear()
+
+    def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None, timeout: float = 30.0
+    ) -> requests.Response:
+        """Send one GraphQL request over HTTP (a convenience for notebooks and tests)."""
+        return requests.post(
+            self.graphql_url,
+            json={"query": query, "variables": variables or {}},
+            headers={"X-Shopify-Access-Token": token or self.token},
+            timeout=timeout,
+        )
+
+
+class Sandbox:
+    """A local Shopify-compatible Admin API: ``with Sandbox(seed="small") as shop: shop.url, shop.token``.
+
+    Arguments: ``seed`` (size name or dict of counts, None for an empty shop), ``plan`` (name or
+    ``(restore_rate, bucket_size)``), ``port`` (0 = a free one), ``handle`` of the first shop,
+    ``snapshot`` (JSON file loaded at start when present and written at close), ``fault_rate`` /
+    ``faults`` / ``fault_seed`` / ``slow_seconds`` (seeded fault injection), ``scopes`` of the
+    default token, ``rng_seed`` (the data generator's seed).
+    """
+
+    def __init__(
+        self,
+        seed: str | dict[str, int] | None = "small",
+        plan: PlanSpec = "standard",
+        port: int = 0,
+        host: str = "127.0.0.1",
+        handle: str = "demo",
+        snapshot: str | Path | None = None,
+        fault_rate: float = 0.0,
+        faults: Iterable[str] = KINDS,
+        fault_seed: int = 0,
+        slow_seconds: float = 1.5,
+        scopes: Iterable[str] | None = None,
+        rng_seed: int = 42,
+        currency: str = "USD",
+    ) -> None:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the sandbox listens on loopback only")
+        self.host = host
+        self.port = port
+        self.shops: dict[str, ShopHandle] = {}
+        self.tokens: dict[str, Token] = {}
+        self.faults = FaultPlan(fault_rate, fault_seed, tuple(faults), slow_seconds)
+        self.snapshot_path = Path(snapshot) if snapshot else None
+        self._server: SandboxServer | None = None
+        self._thread: threading.Thread | None = None
+        self._default = handle
+        if self.snapshot_path is not None and self.snapshot_path.exists():
+            snapshots.load(self, self.snapshot_path)
+        if handle not in self.shops:
+            self.add_shop(handle, seed=seed, plan=plan, scopes=scopes, rng_seed=rng_seed, currency=currency)
+
+    # -- shops and tokens -------------------------------------------------------------------------
+    def add_shop(
+        self,
+        handle: str,
+        seed: str | dict[str, int] | None = "tiny",
+        plan: PlanSpec = "standard",
+        token: str | None = None,
+        scopes: Iterable[str] | None = None,
+        rng_seed: int = 42,
+        currency: str = "USD",
+        state: ShopState | None = None,
+    ) -> ShopHandle:
+        """Add a shop (served at ``/shops/{handle}``) with its own data, plan and token."""
+        if handle in self.shops:
+            raise ValueError(f"shop {handle!r} already exists")
+        if state is None:
+            state = ShopState(
+                ShopInfo(
+                    handle=handle,
+                    name=f"{handle.title()} Sandbox Shop",
+                    currency=currency,
+                    plan=resolve_plan(plan).name,
+                )
+            )
+            if seed is not None:
+                seeding.seed_shop(state, seed, rng_seed)
+        shop = ShopHandle(self, handle, state, resolve_plan(plan))
+        self.shops[handle] = shop
+        self.add_token(handle, scopes, token)
+        return shop
+
+    def add_token(self, handle: str, scopes: Iterable[str] | None = None, value: str | None = None) -> str:
+        """Issue a token for a shop; ``scopes`` None means every scope the sandbox knows."""
+        shop = self.shops[handle]
+        if value is None:
+            digest = hashlib.sha256(f"{handle}:{len(shop.tokens)}".encode()).hexdigest()[:32]
+            value = f"shpat_{digest}"
+        granted = ALL_SCOPES if scopes is None else expand(frozenset(scopes))
+        self.tokens[value] = Token(value, handle, granted)
+        shop.tokens.append(value)
+        return value
+
+    def token_for(self, value: str | None) -> Token | None:
+        """The token record of a header value, None when unknown."""
+        return self.tokens.get(value) if value else None
+
+    @property
+    def shop(self) -> ShopHandle:
+        """The first (default) shop."""
+        return self.shops[self._default]
+
+    @property
+    def url(self) -> str:
+        """The default shop's base URL (``http://127.0.0.1:PORT/shops/demo``)."""
+        return self.shop.url
+
+    @property
+    def token(self) -> str:
+        """The default shop's token."""
+        return self.shop.token
+
+    @property
+    def state(self) -> ShopState:
+        """The default shop's in-memory state (lock it with ``state.lock`` when changing it)."""
+        return self.shop.state
+
+    @property
+    def graphql_url(self) -> str:
+        """The default shop's Admin GraphQL endpoint."""
+        return self.shop.graphql_url
+
+    def post(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None, timeout: float = 30.0
+    ) -> requests.Response:
+        """POST a GraphQL document to the default shop."""
+        return self.shop.post(query, variables, token, timeout)
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT`` once started."""
+        return f"http://{self.host}:{self.port}"
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    def start(self) -> Sandbox:
+        """Start serving in a background thread (port 0 picks a free port)."""
+        if self._server is not None:
+            return self
+        self._server = SandboxServer((self.host, self.port), self)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"shopops-sandbox-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in the current thread until interrupted (the CLI's mode)."""
+        self._server = SandboxServer((self.host, self.port), self)
+        self.port = self._server.server_address[1]
+        try:
+            self._server.serve_forever(poll_interval=0.2)
+        finally:
+            self._server.server_close()
+            self._server = None
+            self.save()
+
+    def save(self, path: str | Path | None = None) -> Path | None:
+        """Write every shop to the snapshot JSON (``path`` or the one given at construction)."""
+        target = Path(path) if path else self.snapshot_path
+        if target is None:
+            return None
+        snapshots.save(self, target)
+        return target
+
+    def close(self) -> None:
+        """Stop serving, close the socket and write the snapshot if one was configured."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.save()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        shops = ", ".join(self.shops)
+        return f"<Sandbox {self.base_url} shops: {shops}>"
+
+
+def serve(
+    port: int = 8080,
+    plan: str = "standard",
+    seed: str | None = "small",
+    snapshot: str | Path | None = None,
+    fault_rate: float = 0.0,
+    handle: str = "demo",
+    host: str = "127.0.0.1",
+    fault_seed: int = 0,
+    rng_seed: int = 42,
+    announce: bool = True,
+) -> None:
+    """Run a sandbox in the foreground until Ctrl-C; what ``shopops sandbox`` calls."""
+    box = Sandbox(
+        seed=seed,
+        plan=plan,
+        port=port,
+        host=host,
+        handle=handle,
+        snapshot=snapshot,
+        fault_rate=fault_rate,
+        fault_seed=fault_seed,
+        rng_seed=rng_seed,
+    )
+    if announce:
+        counts = ", ".join(f"{n} {k}" for k, n in box.state.counts().items())
+        print(
+            f"shopops sandbox: shop {handle!r} at http://{host}:{port}/shops/{handle} "
+            f"(Admin API {{url}}/admin/api/{SERVED_VERSION}/graphql.json)",
+            flush=True,
+        )
+        print(f"  token: {box.token}  plan: {plan}  data: {counts}", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C, so that the snapshot is written
+    with contextlib.suppress(KeyboardInterrupt):
+        box.serve_forever()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,1 @@
+"""Resolvers per operation family; each module exposes ``RESOLVERS`` (type -> field -> function)."""

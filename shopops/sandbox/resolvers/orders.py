@@ -1,0 +1,384 @@
+"""Orders: queries, the real ``orderCreate`` input, cancel/close/open/mark-as-paid and refunds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from graphql import GraphQLResolveInfo
+
+from shopops.sandbox import orders_model as om
+from shopops.sandbox.resolvers.common import (
+    ResolverMap,
+    check_input_list,
+    connect,
+    field_sort,
+    lookup,
+    state_of,
+    time_sort,
+    user_error,
+)
+from shopops.sandbox.resolvers.inventory import adjust_available
+from shopops.sandbox.search import Matcher
+from shopops.sandbox.store import Record, ShopState
+
+ORDER_SORTS = {
+    "ID": None,
+    "PROCESSED_AT": time_sort("processedAt"),
+    "CREATED_AT": time_sort("createdAt"),
+    "UPDATED_AT": time_sort("updatedAt"),
+    "ORDER_NUMBER": field_sort("number", int),
+    "TOTAL_PRICE": field_sort("totalPrice", float),
+    "RELEVANCE": None,
+    "FINANCIAL_STATUS": field_sort("displayFinancialStatus"),
+    "FULFILLMENT_STATUS": field_sort("displayFulfillmentStatus"),
+    "CUSTOMER_NAME": field_sort("email"),
+}
+_FULFILLMENT_ALIASES = {
+    "shipped": "FULFILLED",
+    "fulfilled": "FULFILLED",
+    "partial": "PARTIALLY_FULFILLED",
+    "unshipped": "UNFULFILLED",
+    "unfulfilled": "UNFULFILLED",
+}
+
+
+def _fulfillment_status(order: Record) -> list[str]:
+    status = order["displayFulfillmentStatus"]
+    return [k for k, v in _FULFILLMENT_ALIASES.items() if v == status]
+
+
+def order_matcher(state: ShopState) -> Matcher:
+    """Search keys of ``orders(query:)``."""
+
+    def skus(order: Record) -> list[Any]:
+        return [(state.get(g, "LineItem") or {}).get("sku") for g in order["lineItemIds"]]
+
+    return Matcher(
+        {
+            "updated_at": ("time", lambda r: r.get("updatedAt")),
+            "created_at": ("time", lambda r: r.get("createdAt")),
+            "processed_at": ("time", lambda r: r.get("processedAt")),
+            "status": ("predicate", om.order_matches_status),
+            "financial_status": ("string", lambda r: r["displayFinancialStatus"].lower()),
+            "fulfillment_status": ("string", _fulfillment_status),
+            "email": ("string", lambda r: r.get("email")),
+            "name": ("string", lambda r: [r.get("name"), str(r.get("number"))]),
+            "id": ("number", lambda r: r["id"]),
+            "customer_id": ("number", lambda r: r.get("customerId")),
+            "sku": ("string", skus),
+            "tag": ("string", lambda r: r.get("tags")),
+            "test": ("string", lambda r: str(r.get("test", False)).lower()),
+            "source_name": ("string", lambda r: r.get("sourceName")),
+        },
+        default=lambda r: f"{r.get('name')} {r.get('email')}",
+    )
+
+
+def _orders(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    return connect(info, state.table("Order").values(), args, ORDER_SORTS, order_matcher(state))
+
+
+def _lines(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    return connect(info, [r for r in (state.get(g, "LineItem") for g in source["lineItemIds"]) if r], args)
+
+
+def _transactions(source: Record, info: GraphQLResolveInfo, **args: Any) -> list[Record]:
+    state = state_of(info)
+    rows = [r for r in (state.get(g, "OrderTransaction") for g in source["transactionIds"]) if r]
+    if args.get("capturable"):
+        rows = [r for r in rows if r["kind"] == "AUTHORIZATION"]
+    return rows[: args["first"]] if args.get("first") else rows
+
+
+def _refunds(source: Record, info: GraphQLResolveInfo, **args: Any) -> list[Record]:
+    state = state_of(info)
+    rows = [r for r in (state.get(g, "Refund") for g in source["refundIds"]) if r]
+    return rows[: args["first"]] if args.get("first") else rows
+
+
+def _plain_connection(key: str) -> Any:
+    def resolve(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+        rows = [dict(r, id=r.get("id") or f"{source['id']}-{i}") for i, r in enumerate(source.get(key) or [])]
+        return connect(info, rows, args)
+
+    return resolve
+
+
+def _ref(table: str, key: str) -> Any:
+    def resolve(source: Record, info: GraphQLResolveInfo, **_args: Any) -> Record | None:
+        return state_of(info).get(source.get(key), table)
+
+    return resolve
+
+
+def _money_amount(value: dict[str, Any] | None) -> Decimal | None:
+    if not value:
+        return None
+    shop = value.get("shopMoney") or {}
+    return Decimal(str(shop["amount"])) if shop.get("amount") is not None else None
+
+
+def _taxes(taxes: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": t["title"],
+            "rate": str(t["rate"]),
+            "price": str(_money_amount(t.get("priceSet")) or 0),
+            "channelLiable": t.get("channelLiable", False),
+        }
+        for t in taxes or []
+    ]
+
+
+def order_spec_from_input(
+    state: ShopState, data: dict[str, Any], options: dict[str, Any] | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Turn ``OrderCreateOrderInput`` into an orders_model spec; returns (spec, userErrors)."""
+    errors: list[dict[str, Any]] = []
+    lines = []
+    for i, li in enumerate(data.get("lineItems") or []):
+        variant = state.get(li.get("variantId"), "ProductVariant")
+        if li.get("variantId") and variant is None:
+            errors.append(user_error("Variant not found", ["order", "lineItems", str(i), "variantId"], "INVALID"))
+            continue
+        if variant is None and not li.get("title"):
+            errors.append(
+                user_error(
+                    "Title can't be blank for a custom line item", ["order", "lineItems", str(i), "title"], "INVALID"
+                )
+            )
+            continue
+        if li["quantity"] <= 0:
+            errors.append(
+                user_error("Quantity must be greater than 0", ["order", "lineItems", str(i), "quantity"], "INVALID")
+            )
+            continue
+        lines.append(
+            {
+                "variantId": li.get("variantId"),
+                "title": li.get("title"),
+                "quantity": li["quantity"],
+                "price": _money_amount(li.get("priceSet")),
+                "sku": li.get("sku"),
+                "taxLines": _taxes(li.get("taxLines")),
+                "giftCard": li.get("giftCard", False),
+                "requiresShipping": li.get("requiresShipping") or variant is not None,
+                "variantTitle": li.get("variantTitle"),
+                "taxable": li.get("taxable", True),
+                "properties": [{"key": p["name"], "value": p["value"]} for p in li.get("properties") or []],
+            }
+        )
+    if not lines and not errors:
+        errors.append(user_error("Line items can't be blank", ["order", "lineItems"], "INVALID"))
+    codes = []
+    discount = data.get("discountCode") or {}
+    if discount.get("itemPercentageDiscountCode"):
+        d = discount["itemPercentageDiscountCode"]
+        codes.append({"code": d["code"], "percentage": d.get("percentage") or 0})
+        for line in lines:
+            base = (
+                line["price"]
+                if line["price"] is not None
+                else Decimal((state.get(line["variantId"], "ProductVariant") or {}).get("price") or 0)
+            )
+            line["discount"] = (base * line["quantity"] * Decimal(str(d.get("percentage") or 0)) / 100).quantize(
+                Decimal("0.01")
+            )
+    elif discount.get("itemFixedDiscountCode"):
+        d = discount["itemFixedDiscountCode"]
+        amount = _money_amount(d.get("amountSet")) or Decimal(0)
+        codes.append({"code": d["code"], "amount": amount})
+        if lines:
+            lines[0]["discount"] = amount
+    elif discount.get("freeShippingDiscountCode"):
+        codes.append({"code": discount["freeShippingDiscountCode"]["code"], "amount": 0, "target": "SHIPPING_LINE"})
+    customer_id = data.get("customerId") or ((data.get("customer") or {}).get("toAssociate") or {}).get("id")
+    upsert = (data.get("customer") or {}).get("toUpsert")
+    if upsert:
+        from shopops.sandbox.resolvers.customers import find_or_create
+
+        customer_id = find_or_create(state, upsert)["id"]
+    customer = state.get(customer_id, "Customer")
+    if customer_id and customer is None:
+        errors.append(user_error("Customer not found", ["order", "customerId"], "INVALID"))
+    behaviour = (options or {}).get("inventoryBehaviour") or "BYPASS"
+    spec = {
+        "lineItems": lines,
+        "email": data.get("email") or (customer or {}).get("email"),
+        "phone": data.get("phone"),
+        "customerId": customer["id"] if customer else None,
+        "presentmentCurrency": data.get("presentmentCurrency") or data.get("currency"),
+        "note": data.get("note"),
+        "tags": data.get("tags"),
+        "test": data.get("test"),
+        "processedAt": data.get("processedAt"),
+        "sourceName": data.get("sourceName"),
+        "name": data.get("name"),
+        "customAttributes": [{"key": a["key"], "value": a["value"]} for a in data.get("customAttributes") or []],
+        "billingAddress": data.get("billingAddress"),
+        "shippingAddress": data.get("shippingAddress"),
+        "shippingLines": [
+            {
+                "title": s["title"],
+                "code": s.get("code"),
+                "source": s.get("source"),
+                "price": _money_amount(s.get("priceSet")) or 0,
+                "taxLines": _taxes(s.get("taxLines")),
+            }
+            for s in data.get("shippingLines") or []
+        ],
+        "transactions": [
+            {
+                "kind": t.get("kind") or "SALE",
+                "amount": _money_amount(t.get("amountSet")),
+                "gateway": t.get("gateway") or "manual",
+                "status": t.get("status") or "SUCCESS",
+            }
+            for t in data.get("transactions") or []
+        ],
+        "discountCodes": codes,
+        "decrementInventory": behaviour != "BYPASS",
+    }
+    if data.get("financialStatus") and not spec["transactions"]:
+        spec["financialStatus"] = {"PARTIALLY_PAID": "PARTIALLY_PAID"}.get(
+            data["financialStatus"], data["financialStatus"]
+        )
+    return spec, errors
+
+
+def _order_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    data = args["order"]
+    check_input_list(data.get("lineItems"), "lineItems")
+    with state.lock:
+        spec, errors = order_spec_from_input(state, data, args.get("options"))
+        if errors:
+            return {"order": None, "userErrors": errors}
+        order = om.new_order(state, spec)
+        if spec.get("financialStatus") == "PAID":
+            om.new_transaction(state, order, "SALE", om.D(order["totalPriceSet"]["shopMoney"]["amount"]), "manual")
+            order["_financialOverride"] = None
+            om.recompute(state, order)
+        if data.get("fulfillmentStatus") == "FULFILLED" or data.get("fulfillment"):
+            from shopops.sandbox.resolvers.fulfillments import fulfil_all
+
+            fulfil_all(state, order, data.get("fulfillment") or {})
+        if data.get("closedAt"):
+            order["closed"], order["closedAt"] = True, data["closedAt"]
+        return {"order": order, "userErrors": []}
+
+
+def _find_order(state: ShopState, order_id: str | None) -> Record | None:
+    return state.get(order_id, "Order")
+
+
+def _order_cancel(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    with state.lock:
+        order = _find_order(state, args["orderId"])
+        job = {"id": f"gid://shopify/Job/{state.sequences['Order']}-cancel", "done": True}
+        if order is None:
+            err = user_error("Order does not exist", ["orderId"], "NOT_FOUND")
+            return {"job": None, "orderCancelUserErrors": [err], "userErrors": [err]}
+        if order.get("cancelledAt"):
+            err = user_error("Order has already been cancelled", ["orderId"], "INVALID")
+            return {"job": None, "orderCancelUserErrors": [err], "userErrors": [err]}
+        now = state.now()
+        order["cancelledAt"], order["cancelReason"] = now, args["reason"]
+        order["closed"], order["closedAt"] = True, now
+        for fo_id in order["fulfillmentOrderIds"]:
+            fo = state.get(fo_id, "FulfillmentOrder")
+            if fo and fo["status"] in ("OPEN", "IN_PROGRESS", "SCHEDULED", "ON_HOLD"):
+                fo["status"] = "CANCELLED" if fo["status"] == "OPEN" else "CLOSED"
+                for item in fo["_lineItems"]:
+                    if args.get("restock"):
+                        variant = state.get(item.get("variantId"), "ProductVariant") or {}
+                        inv = state.get(variant.get("inventoryItemId"), "InventoryItem")
+                        if inv is not None:
+                            adjust_available(
+                                state,
+                                inv,
+                                fo["assignedLocationId"],
+                                item["remainingQuantity"],
+                                committed=-item["remainingQuantity"],
+                            )
+                    item["remainingQuantity"] = 0
+                state.touch(fo)
+        if args.get("refund"):
+            received = om.D(order["totalReceivedSet"]["shopMoney"]["amount"]) - om.D(
+                order["totalRefundedSet"]["shopMoney"]["amount"]
+            )
+            if received > 0:
+                om.new_transaction(state, order, "REFUND", received, "manual", stamp=now)
+        om.recompute(state, order)
+        state.touch(order)
+        return {"job": job, "orderCancelUserErrors": [], "userErrors": []}
+
+
+def _order_close(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    with state.lock:
+        order = _find_order(state, args["input"]["id"])
+        if order is None:
+            return {"order": None, "userErrors": [user_error("Order does not exist", ["id"])]}
+        order["closed"], order["closedAt"] = True, state.now()
+        state.touch(order)
+        return {"order": order, "userErrors": []}
+
+
+def _order_open(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    with state.lock:
+        order = _find_order(state, args["input"]["id"])
+        if order is None:
+            return {"order": None, "userErrors": [user_error("Order does not exist", ["id"])]}
+        if order.get("cancelledAt"):
+            return {"order": order, "userErrors": [user_error("A cancelled order can't be reopened", ["id"])]}
+        order["closed"], order["closedAt"] = False, None
+        state.touch(order)
+        return {"order": order, "userErrors": []}
+
+
+def _mark_as_paid(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    with state.lock:
+        order = _find_order(state, args["input"]["id"])
+        if order is None:
+            return {"order": None, "userErrors": [user_error("Order does not exist", ["id"])]}
+        outstanding = om.D(order["totalOutstandingSet"]["shopMoney"]["amount"])
+        if outstanding <= 0:
+            return {"order": order, "userErrors": [user_error("Order is already paid", ["id"])]}
+        order["_financialOverride"] = None
+        om.new_transaction(state, order, "SALE", outstanding, "manual", stamp=state.now())
+        om.recompute(state, order)
+        state.touch(order)
+        return {"order": order, "userErrors": []}
+
+
+RESOLVERS: ResolverMap = {
+    "QueryRoot": {"orders": _orders, "order": lookup("Order")},
+    "Mutation": {
+        "orderCreate": _order_create,
+        "orderCancel": _order_cancel,
+        "orderClose": _order_close,
+        "orderOpen": _order_open,
+        "orderMarkAsPaid": _mark_as_paid,
+    },
+    "Order": {
+        "lineItems": _lines,
+        "transactions": _transactions,
+        "refunds": _refunds,
+        "customer": _ref("Customer", "customerId"),
+        "shippingLines": _plain_connection("shippingLines"),
+        "discountApplications": _plain_connection("discountApplications"),
+        "cancellation": lambda s, _i, **_a: {"staffNote": None} if s.get("cancelledAt") else None,
+    },
+    "LineItem": {"variant": _ref("ProductVariant", "variantId"), "product": _ref("Product", "productId")},
+    "OrderTransaction": {
+        "parentTransaction": _ref("OrderTransaction", "parentTransactionId"),
+        "amount": lambda s, _i, **_a: s["_amount"],
+    },
+}

@@ -1,0 +1,168 @@
+"""Refunds: ``refundCreate`` (line items with restock, shipping, refund transactions) and the Refund
+fields. ``@idempotent(key:)`` is mandatory, as in 2026-07.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLResolveInfo
+
+from shopops.sandbox import orders_model as om
+from shopops.sandbox.resolvers.common import (
+    ResolverMap,
+    check_input_list,
+    connect,
+    require_idempotency,
+    state_of,
+    user_error,
+)
+from shopops.sandbox.resolvers.inventory import adjust_available
+from shopops.sandbox.store import Record, ShopState
+
+
+def _ref(table: str, key: str) -> Any:
+    def resolve(source: Record, info: GraphQLResolveInfo, **_args: Any) -> Record | None:
+        return state_of(info).get(source.get(key), table)
+
+    return resolve
+
+
+def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    data = args["input"]
+    require_idempotency(info)
+    check_input_list(data.get("refundLineItems"), "refundLineItems")
+    with state.lock:
+        order = state.get(data["orderId"], "Order")
+        if order is None:
+            return {"order": None, "refund": None, "userErrors": [user_error("Order does not exist", ["orderId"])]}
+        refund_lines, errors = [], []
+        for i, rl in enumerate(data.get("refundLineItems") or []):
+            line = state.get(rl["lineItemId"], "LineItem")
+            if line is None or line["orderId"] != order["id"]:
+                errors.append(user_error("Line item does not exist", ["refundLineItems", str(i), "lineItemId"]))
+            elif rl["quantity"] > line["currentQuantity"] or rl["quantity"] <= 0:
+                errors.append(
+                    user_error(
+                        "Quantity cannot refund more items than were purchased", ["refundLineItems", str(i), "quantity"]
+                    )
+                )
+            else:
+                refund_lines.append((line, rl))
+        if errors:
+            return {"order": order, "refund": None, "userErrors": errors}
+        now = state.now()
+        items: list[dict[str, Any]] = []
+        for line, rl in refund_lines:
+            unit = om.D(line["_price"]) - om.D(line["_discount"]) / line["quantity"]
+            tax = sum((om.D(t["price"]) for t in line["_taxLines"]), om.ZERO) * rl["quantity"] / line["quantity"]
+            line["currentQuantity"] -= rl["quantity"]
+            restock = rl.get("restockType") or "NO_RESTOCK"
+            if restock != "NO_RESTOCK" and rl.get("locationId"):
+                variant = state.get(line.get("variantId"), "ProductVariant") or {}
+                inv = state.get(variant.get("inventoryItemId"), "InventoryItem")
+                if inv is not None:
+                    adjust_available(state, inv, rl["locationId"], rl["quantity"])
+            _reduce_fulfillment_orders(state, order, line, rl["quantity"])
+            items.append(
+                {
+                    "id": f"gid://shopify/RefundLineItem/{state.sequences['Refund'] + 1}{len(items)}",
+                    "lineItemId": line["id"],
+                    "quantity": rl["quantity"],
+                    "restockType": restock,
+                    "restocked": restock != "NO_RESTOCK",
+                    "locationId": rl.get("locationId"),
+                    "priceSet": om.obag(order, unit),
+                    "subtotalSet": om.obag(order, unit * rl["quantity"]),
+                    "totalTaxSet": om.obag(order, tax),
+                }
+            )
+        tx_ids = []
+        total = om.ZERO
+        for tx in data.get("transactions") or []:
+            amount = om.D(tx["amount"])
+            total += amount
+            tx_ids.append(
+                om.new_transaction(
+                    state, order, "REFUND", amount, tx.get("gateway") or "manual", parent=tx.get("parentId"), stamp=now
+                )["id"]
+            )
+        shipping = data.get("shipping") or {}
+        ship_amount = (
+            om.D(order["totalShippingPriceSet"]["shopMoney"]["amount"])
+            if shipping.get("fullRefund")
+            else om.D(shipping.get("amount"))
+        )
+        refund = state.insert(
+            "Refund",
+            {
+                "orderId": order["id"],
+                "note": data.get("note"),
+                "processedAt": data.get("processedAt") or now,
+                "_lineItems": items,
+                "_transactionIds": tx_ids,
+                "totalRefundedSet": om.obag(order, total),
+                "totalRefunded": {"amount": str(total), "currencyCode": order["currencyCode"]},
+                "_shipping": str(ship_amount),
+            },
+            now,
+        )
+        order["refundIds"].append(refund["id"])
+        om.recompute(state, order)
+        state.touch(order)
+        return {"order": order, "refund": refund, "userErrors": []}
+
+
+def _reduce_fulfillment_orders(state: ShopState, order: Record, line: Record, quantity: int) -> None:
+    left = quantity
+    for fo_id in order["fulfillmentOrderIds"]:
+        fo = state.get(fo_id, "FulfillmentOrder")
+        if fo is None:
+            continue
+        for item in fo["_lineItems"]:
+            if item["lineItemId"] == line["id"] and left:
+                take = min(item["remainingQuantity"], left)
+                item["remainingQuantity"] -= take
+                item["totalQuantity"] -= take
+                left -= take
+        if fo["status"] in ("OPEN", "IN_PROGRESS") and all(i["remainingQuantity"] == 0 for i in fo["_lineItems"]):
+            fo["status"] = "CLOSED"
+        state.touch(fo)
+
+
+def _refund_lines(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    return connect(info, source["_lineItems"], args)
+
+
+def _refund_transactions(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    state = state_of(info)
+    return connect(info, [r for r in (state.get(g, "OrderTransaction") for g in source["_transactionIds"]) if r], args)
+
+
+def _refund_shipping(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    order = state_of(info).get(source["orderId"], "Order")
+    amount = om.D(source.get("_shipping"))
+    rows = []
+    if order is not None and amount and order["shippingLines"]:
+        rows.append(
+            {
+                "id": f"{source['id']}-shipping",
+                "shippingLine": order["shippingLines"][0],
+                "subtotalAmountSet": om.obag(order, amount),
+                "taxAmountSet": om.obag(order, om.ZERO),
+            }
+        )
+    return connect(info, rows, args)
+
+
+RESOLVERS: ResolverMap = {
+    "Mutation": {"refundCreate": _refund_create},
+    "Refund": {
+        "refundLineItems": _refund_lines,
+        "transactions": _refund_transactions,
+        "order": _ref("Order", "orderId"),
+        "refundShippingLines": _refund_shipping,
+    },
+    "RefundLineItem": {"lineItem": _ref("LineItem", "lineItemId"), "location": _ref("Location", "locationId")},
+}
