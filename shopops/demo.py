@@ -67,7 +67,8 @@ def set_up(ws: Workspace, url: str) -> list[Any]:
 
 def queue_now(ws: Workspace) -> list[Any]:
     """What an analyst's run-now buttons would queue: every shop report, plus the queue self-tests."""
-    entries = [ws.run(name, shop=SHOP) for name in shop_reports(ws)]
+    entries = [ws.run("check-connection", shop=SHOP)]
+    entries += [ws.run(name, shop=SHOP) for name in shop_reports(ws)]
     entries += [ws.queue.enqueue("noop", description="queue self-test") for _ in range(20)]
     entries += [
         ws.queue.enqueue("pause", params={"seconds": 0.3}, category="MAINTENANCE", description="serialised pause")

@@ -31,3 +31,19 @@ def pause(ctx: RunContext, params: dict[str, Any]) -> None:
     ctx.stats["paused_ms"] = round(seconds * 1000)
     if params.get("fail"):
         raise RuntimeError("pause was asked to fail (fail=true)")
+
+
+@report(
+    "check-connection",
+    description="Reads the shop and its locations: proves the URL, token and scopes work (BC's Test Connection).",
+)
+def check_connection(ctx: RunContext, params: dict[str, Any]) -> None:
+    """Ask Shopify who the shop is and where it keeps stock; fails with Shopify's own reason if it cannot."""
+    from shopops.shopify import operations
+
+    shop = ctx.client.execute(operations.load("GetShop"))["shop"]
+    ctx.log.info("connected to %s (%s, %s)", shop["name"], shop["myshopifyDomain"], shop["currencyCode"])
+    locations = list(ctx.client.paginate(operations.load("GetLocations"), {"first": 50}, path=("locations",)))
+    ctx.stats["read"] += 1 + len(locations)
+    ctx.stats["locations"] = len(locations)
+    ctx.progress(1, 1, f"{shop['name']}: {len(locations)} locations")

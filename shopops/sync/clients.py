@@ -6,9 +6,11 @@ from typing import Any
 
 from shopops.shops import Shop
 
+LOG_MODES = {"error_only": "errors", "all": "all", "disabled": "off"}
+
 
 def client_for(shop: Shop) -> Any:
     """A ShopifyClient for ``shop``; the token is read from its source now, and kept only in memory."""
     from shopops.shopify import ShopifyClient
 
-    return ShopifyClient(shop.url, shop.token)
+    return ShopifyClient(shop.url, shop.token, log_mode=LOG_MODES[shop.settings.logging_mode])
