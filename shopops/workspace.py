@@ -133,6 +133,7 @@ class Workspace:
             shop=shop_obj,
             params=dict(params),
             dry_run=bool(params.get("dry_run", False)),
+            report=spec.name,
             progress=progress,
             client_factory=(lambda: client_for(shop_obj)) if shop_obj is not None else None,
         )

@@ -36,6 +36,7 @@ class RunContext:
     shop: Shop | None
     params: dict[str, Any]
     dry_run: bool = False
+    report: str = ""
     stats: Counter[str] = field(default_factory=Counter)
     progress: ProgressFn = _no_progress
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("shopops.sync"))
@@ -50,6 +51,18 @@ class RunContext:
                 raise RuntimeError("this run has no Shopify client (no shop was given)")
             self._client = self.client_factory()
         return self._client
+
+    def skip(self, record_type: str, record_id: object, reason: str) -> None:
+        """Pass over one record with the precise reason (which line, which SKU, which setting): it is
+        counted, logged in the skipped-record log, and the run goes on."""
+        from shopops.sync.state import record_skip
+
+        self.stats["skipped"] += 1
+        self.log.info("skipped %s %s: %s", record_type, record_id, reason)
+        if not self.dry_run:
+            record_skip(
+                self.engine, self.shop.code if self.shop else None, self.report, record_type, str(record_id), reason
+            )
 
     def api_cost(self) -> float:
         """Actual API cost spent so far by this run's client."""

@@ -1,0 +1,65 @@
+"""What the reports remember between runs: cursors per shop and kind, and the skipped-record log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from shopops.store import tables as t
+from shopops.store.types import utcnow
+
+C = t.sync_cursor
+S = t.skipped_record
+
+
+def get_cursor(engine: Engine | Connection, shop: str, kind: str) -> dt.datetime | None:
+    """The time the last sync of ``kind`` for ``shop`` started, or None before the first one."""
+    query = select(C.c.synced_at).where(C.c.shop_code == shop, C.c.kind == kind)
+    if isinstance(engine, Connection):
+        return engine.execute(query).scalar_one_or_none()
+    with engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
+
+
+def set_cursor(engine: Engine, shop: str, kind: str, synced_at: dt.datetime | None) -> None:
+    """Save the cursor (taken before paging, saved after); None forgets it (the next run starts afresh)."""
+    now = utcnow()
+    with engine.begin() as conn:
+        if synced_at is None:
+            conn.execute(delete(C).where(C.c.shop_code == shop, C.c.kind == kind))
+            return
+        changed = conn.execute(
+            update(C).where(C.c.shop_code == shop, C.c.kind == kind).values(synced_at=synced_at, updated_at=now)
+        ).rowcount
+        if not changed:
+            conn.execute(insert(C).values(shop_code=shop, kind=kind, synced_at=synced_at, updated_at=now))
+
+
+def record_skip(engine: Engine, shop: str | None, report: str, record_type: str, record_id: str, reason: str) -> None:
+    """Log a record a report passed over, with the precise reason; the run goes on."""
+    with engine.begin() as conn:
+        conn.execute(
+            insert(S).values(
+                shop_code=shop,
+                report=report,
+                record_type=record_type,
+                record_id=str(record_id)[:100],
+                reason=reason,
+                created_at=utcnow(),
+            )
+        )
+
+
+def skipped_records(engine: Engine, shop: str | None = None, report: str | None = None) -> pd.DataFrame:
+    """The skipped-record log, newest first."""
+    query = select(S).order_by(S.c.id.desc())
+    if shop is not None:
+        query = query.where(S.c.shop_code == shop)
+    if report is not None:
+        query = query.where(S.c.report == report)
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    columns = ["id", "shop_code", "report", "record_type", "record_id", "reason", "created_at"]
+    return pd.DataFrame(rows, columns=[*columns, "log_entry_id"])[columns]
