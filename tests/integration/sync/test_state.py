@@ -8,7 +8,7 @@ from typing import Any
 from shopops.sync.context import RunContext
 from shopops.sync.state import get_cursor, set_cursor, skipped_records
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_cursor_round_trip_and_reset(ws: Any) -> None:
