@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from shopops.errors import ConfigError, InvalidState, NotFound
+from shopops.queue import frames
 from shopops.queue.model import (
     MAX_ATTEMPTS_LIMIT,
     MAX_RERUN_DELAY_S,
@@ -34,42 +35,6 @@ from shopops.store import tables as t
 from shopops.store.types import utcnow
 
 Validator = Callable[[str, "str | None", Mapping[str, Any]], "tuple[str, dict[str, Any]]"]
-
-ENTRY_COLUMNS = [
-    "id",
-    "report",
-    "shop",
-    "category",
-    "status",
-    "priority",
-    "next_run",
-    "recurrence",
-    "attempts",
-    "max_attempts",
-    "error",
-    "progress",
-    "worker",
-    "description",
-    "expiration",
-    "updated",
-]
-LOG_COLUMNS = [
-    "id",
-    "entry_id",
-    "report",
-    "shop",
-    "category",
-    "status",
-    "start",
-    "end",
-    "duration_s",
-    "error",
-    "api_cost",
-    "attempt",
-    "worker",
-    "foreground",
-    "stats",
-]
 
 
 def _no_validation(report: str, shop: str | None, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -199,46 +164,9 @@ class JobQueue:
         report: str | None = None,
         category: str | None = None,
     ) -> pd.DataFrame:
-        """Entries as a DataFrame with the columns people filter on (next_run is UTC)."""
-        e = t.job_queue_entry
-        query = select(e).order_by(e.c.id)
-        if status is not None:
-            query = query.where(e.c.status.in_([status] if isinstance(status, str) else status))
-        if shop is not None:
-            query = query.where(e.c.shop_code == shop)
-        if report is not None:
-            query = query.where(e.c.report == report)
-        if category is not None:
-            query = query.where(e.c.category_code == category)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        records = []
-        for row in rows:
-            recurrence = Recurrence.from_columns(dict(row))
-            records.append(
-                {
-                    "id": row["id"],
-                    "report": row["report"],
-                    "shop": row["shop_code"],
-                    "category": row["category_code"],
-                    "status": row["status"],
-                    "priority": row["priority"],
-                    "next_run": row["earliest_start_at"],
-                    "recurrence": str(recurrence) if recurrence else "",
-                    "attempts": row["attempts"],
-                    "max_attempts": row["max_attempts"],
-                    "error": row["last_error"],
-                    "progress": row["progress"],
-                    "worker": row["worker_id"],
-                    "description": row["description"],
-                    "expiration": row["expiration_at"],
-                    "updated": row["updated_at"],
-                }
-            )
-        frame = pd.DataFrame(records, columns=ENTRY_COLUMNS)
-        for col in ("next_run", "expiration", "updated"):
-            frame[col] = pd.to_datetime(frame[col], utc=True)
-        return frame
+        """Entries with the columns people filter on: shop, report, category, status, next run (UTC),
+        recurrence, error, and the last run's status, start and duration."""
+        return frames.entries(self.engine, status=status, shop=shop, report=report, category=category)
 
     def log(
         self,
@@ -252,51 +180,16 @@ class JobQueue:
         limit: int | None = None,
     ) -> pd.DataFrame:
         """One row per run, newest first: status, start, end, duration, error, API cost, worker, stats."""
-        lg = t.job_queue_log_entry
-        query = select(lg).order_by(lg.c.id.desc())
-        if entry_id is not None:
-            query = query.where(lg.c.entry_id == entry_id)
-        if shop is not None:
-            query = query.where(lg.c.shop_code == shop)
-        if report is not None:
-            query = query.where(lg.c.report == report)
-        if status is not None:
-            query = query.where(lg.c.status == status)
-        if since is not None:
-            query = query.where(lg.c.started_at >= since)
-        if until is not None:
-            query = query.where(lg.c.started_at < until)
-        if limit is not None:
-            query = query.limit(limit)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        records = []
-        for row in rows:
-            start, end = row["started_at"], row["ended_at"]
-            records.append(
-                {
-                    "id": row["id"],
-                    "entry_id": row["entry_id"],
-                    "report": row["report"],
-                    "shop": row["shop_code"],
-                    "category": row["category_code"],
-                    "status": row["status"],
-                    "start": start,
-                    "end": end,
-                    "duration_s": (end - start).total_seconds() if end else None,
-                    "error": row["error_message"],
-                    "api_cost": row["api_cost"],
-                    "attempt": row["attempt"],
-                    "worker": row["worker_id"],
-                    "foreground": bool(row["foreground"]),
-                    "stats": row["stats"],
-                }
-            )
-        frame = pd.DataFrame(records, columns=LOG_COLUMNS)
-        frame["entry_id"] = frame["entry_id"].astype("Int64")
-        for col in ("start", "end"):
-            frame[col] = pd.to_datetime(frame[col], utc=True)
-        return frame
+        return frames.log(
+            self.engine,
+            entry_id=entry_id,
+            shop=shop,
+            report=report,
+            status=status,
+            since=since,
+            until=until,
+            limit=limit,
+        )
 
     def traceback(self, log_id: int) -> str | None:
         """The traceback of a failed run, by log entry id."""

@@ -352,6 +352,8 @@ def test_frames_have_the_columns_people_filter_on(ws: Any) -> None:
     for column in ("shop", "report", "category", "status", "start", "end", "duration_s", "error", "api_cost"):
         assert column in log.columns
     assert ws.queue.entries(status="finished").empty and len(ws.queue.entries(category="F")) == 1
+    row = ws.queue.entries().iloc[0]
+    assert row.last_status == "success" and row.last_duration_s >= 0 and row.last_start is not None
 
 
 def test_prune_removes_old_log_entries(ws: Any) -> None:
