@@ -111,6 +111,8 @@ class ShopState:
     versions: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     fixed_now: str | None = None
+    # a bulk operation stays RUNNING at least this long, as real ones do (tests of "already running")
+    bulk_min_seconds: float = 0.0
     _last_stamp: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=UTC))
 
     def __post_init__(self) -> None:

@@ -138,4 +138,6 @@ def test_scheduler_runs_due_entries_and_stops(db: Path) -> None:
 
 
 def test_db_upgrade(db: Path) -> None:
-    assert "-> 0001" in sh(db, "db", "upgrade").stdout
+    from shopops.store.schema import head_revision
+
+    assert f"none -> {head_revision()}" in sh(db, "db", "upgrade").stdout

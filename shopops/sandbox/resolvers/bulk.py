@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 from graphql import (
@@ -145,6 +146,13 @@ def _run(state: ShopState, op: Record, context: dict[str, Any], base_url: str) -
             op["status"] = "CANCELED"
             return
         op["status"] = "RUNNING"
+    deadline = time.monotonic() + state.bulk_min_seconds
+    while time.monotonic() < deadline and op["status"] == "RUNNING":
+        time.sleep(0.02)
+    with state.lock:
+        if op["status"] == "CANCELING":
+            op["status"], op["completedAt"] = "CANCELED", state.now()
+            return
         result = execute_sync(
             served_schema(),
             parse(op["query"]),

@@ -44,7 +44,8 @@ def test_four_worker_processes_2000_jobs(db_url: str) -> None:
         ws.queue.store.insert_entry(
             {
                 "report": "pause",
-                "parameters": {"seconds": 0.001},
+                # uncategorised runs last longer, so that running side by side is sure to show in the log
+                "parameters": {"seconds": 0.001 if CATEGORIES[i % 4] else 0.01},
                 "category_code": CATEGORIES[i % 4],
                 "priority": 2000,
                 "status": "ready",
