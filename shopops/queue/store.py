@@ -20,9 +20,12 @@ from sqlalchemy import (
     Connection,
     Engine,
     delete,
+    exists,
     func,
     insert,
     literal,
+    not_,
+    or_,
     select,
     text,
     update,
@@ -140,14 +143,37 @@ class QueueStore:
             conn.execute(update(E).where(E.c.id == entry_id).values(progress=progress))
 
     def seconds_to_next_due(self) -> float | None:
-        """Seconds until the earliest ready entry is due (0 when one is due now); None when none is ready."""
+        """Seconds until the earliest entry a worker could claim falls due; None when there is none.
+
+        Entries that wait for their category or have expired do not count: the end of the run that
+        blocks them, or the scheduler, wakes the workers instead.
+        """
+        other = E.alias("other")
+        busy = exists().where(other.c.category_code == E.c.category_code, other.c.status == Status.IN_PROCESS.value)
+        now = utcnow()
+        query = select(func.min(E.c.earliest_start_at)).where(
+            E.c.status.in_(CLAIMABLE),
+            or_(E.c.expiration_at.is_(None), E.c.expiration_at > literal(now, UTCDateTime())),
+            or_(E.c.category_code.is_(None), not_(busy)),
+        )
         with self.engine.connect() as conn:
-            first = conn.execute(select(func.min(E.c.earliest_start_at)).where(E.c.status.in_(CLAIMABLE))).scalar()
+            first = conn.execute(query).scalar()
         if first is None:
             return None
         if isinstance(first, str):  # SQLite hands aggregate results back untyped
             first = dt.datetime.fromisoformat(first).replace(tzinfo=dt.UTC)
-        return max(0.0, (first - utcnow()).total_seconds())
+        return max(0.0, (first - now).total_seconds())
+
+    def clock_offset(self) -> dt.timedelta:
+        """Database clock minus this host's clock (zero on SQLite), so that times a worker measures
+        itself can be logged in database time."""
+        if not self.postgres:
+            return dt.timedelta(0)
+        before = utcnow()
+        with self.engine.connect() as conn:
+            db_time = conn.execute(select(func.clock_timestamp())).scalar_one()
+        after = utcnow()
+        return db_time - (before + (after - before) / 2)
 
     def has_pending_work(self, horizon_s: float) -> bool:
         """True while a one-off entry is due now or within ``horizon_s`` (a retry waiting out its delay)."""

@@ -30,7 +30,7 @@ GRACE_S = 30.0
 PROGRESS_EVERY_S = 1.0
 FAST_RUN_S = 0.005  # runs quicker than this are claimed and written in batches
 MAX_BATCH = 64
-FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written
+FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written, a claimed one to start
 IDLE_RETRY_HORIZON_S = 60.0
 
 
@@ -71,6 +71,9 @@ class Worker:
         self._running: dict[int, JobEntry] = {}
         self._lock = threading.Lock()
         self._pending: list[Finished] = []
+        self._batches: dict[int, deque[JobEntry]] = {}
+        self._run_started: dict[int, float] = {}
+        self._clock_offset = store.clock_offset()
         self._listener = None
         self._heart: threading.Thread | None = None
         self.runs = 0
@@ -131,20 +134,31 @@ class Worker:
     # --- loops -----------------------------------------------------------------------------------------
 
     def _run_loop(self) -> None:
+        slot = threading.get_ident()
         batch: deque[JobEntry] = deque()
+        with self._lock:
+            self._batches[slot] = batch
         size = 1
         while not self._stopping.is_set():
             seen = self.wakeup.generation
             if not batch:
                 done = self._take_pending(0.0)
                 try:
-                    batch.extend(self.store.settle(self.id, done, size))
+                    claimed = self.store.settle(self.id, done, size)
                 except Exception:
                     self._put_back(done)
                     log.exception("finishing or claiming failed; retrying")
                     self._stopping.wait(1.0)
                     continue
-            if not batch:
+                with self._lock:
+                    batch.extend(claimed)
+                if any(f.entry.category for f in done):
+                    self.wakeup.notify()  # a sibling thread may wait for one of these categories
+            with self._lock:
+                entry = batch.popleft() if batch else None
+                if entry is not None:
+                    self._run_started[slot] = time.monotonic()
+            if entry is None:
                 size = 1
                 if self.until_idle and self._idle():
                     self._stopping.set()
@@ -152,11 +166,16 @@ class Worker:
                     break
                 self.wakeup.wait(seen, self._idle_wait())
                 continue
-            took = self._execute(batch.popleft())
+            took = self._execute(entry)
+            with self._lock:
+                self._run_started.pop(slot, None)
             # grow the batch while runs are quick; one slow run drops back to one entry at a time
             size = min(size * 2, MAX_BATCH) if took < FAST_RUN_S else 1
         try:
-            self.store.release(list(batch), self.id)  # claimed with the last batch, never started
+            with self._lock:
+                left = list(batch)
+                batch.clear()
+            self.store.release(left, self.id)  # claimed with the last batch, never started
             self.store.settle(self.id, self._take_pending(0.0), 0)
         except Exception:  # the janitor recovers whatever could not be written
             log.exception("worker %s could not write its last runs on the way out", self.id)
@@ -174,15 +193,28 @@ class Worker:
             self._pending[:0] = items
 
     def _flush_loop(self) -> None:
-        """Write the runs a batch finished early while a later run of the batch is still going."""
+        """Keep batches honest while a slow run holds its thread: write the runs that finished before it,
+        and give back the entries claimed after it, so that other threads and workers can start them."""
         while not self._stopping.wait(FLUSH_AFTER_S):
+            released: list[JobEntry] = []
+            stuck_since = time.monotonic() - FLUSH_AFTER_S
+            with self._lock:
+                for slot, started in self._run_started.items():
+                    batch = self._batches.get(slot)
+                    if started <= stuck_since and batch:
+                        released.extend(batch)
+                        batch.clear()
             done = self._take_pending(FLUSH_AFTER_S)
-            if done:
-                try:
+            try:
+                if released:
+                    self.store.release(released, self.id)
+                if done:
                     self.store.settle(self.id, done, 0)
-                except Exception:
-                    self._put_back(done)
-                    log.exception("flushing finished runs failed; retrying")
+            except Exception:
+                self._put_back(done)
+                log.exception("flushing finished runs failed; retrying")
+            if released or done:
+                self.wakeup.notify()
 
     def _idle_wait(self) -> float:
         """The poll interval, or less when an entry falls due sooner (a retry after its delay)."""
@@ -199,7 +231,7 @@ class Worker:
         """Run one entry and queue its finish; the seconds it took."""
         with self._lock:
             self._running[entry.id] = entry
-        started, clock = utcnow(), time.monotonic()
+        started, clock = utcnow() + self._clock_offset, time.monotonic()
         error: str | None = None
         tb: str | None = None
         outcome: Outcome | None = None
@@ -212,7 +244,8 @@ class Worker:
                 self._stopping.set()
         with self._lock:
             self._running.pop(entry.id, None)
-            self._pending.append(Finished(entry, outcome, error, tb, started))
+            ended = utcnow() + self._clock_offset
+            self._pending.append(Finished(entry, outcome, error, tb, started, ended))
             self.runs += 1
         self.wakeup.notify()  # a sibling thread may be waiting for this entry's category
         if self.on_finish is not None:
@@ -240,6 +273,7 @@ class Worker:
         while not self._stopping.wait(self.heartbeat_s):
             try:
                 self.store.heartbeat(self.id, host, pid, self.threads)
+                self._clock_offset = self.store.clock_offset()
                 recovered = self.store.recover_lost(self.lost_after_s)
                 if recovered:
                     log.warning("janitor recovered entries %s of lost workers", recovered)
