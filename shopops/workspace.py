@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from tqdm.auto import tqdm
 
+from shopops.erp import Erp
 from shopops.errors import ConfigError, NotFound
 from shopops.queue import JobEntry, JobQueue, Outcome, UnknownReport
 from shopops.shops import ShopRegistry
@@ -31,6 +32,7 @@ class Workspace:
         self.engine = engine
         self.registry = registry
         self.shops = ShopRegistry(engine)
+        self.erp = Erp(engine)
         self.queue = JobQueue(engine, executor=self._execute, validator=self._validate)
 
     # --- reports ---------------------------------------------------------------------------------------
