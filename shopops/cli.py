@@ -229,6 +229,57 @@ def schedule_apply(ctx: click.Context, file: Path) -> None:
     click.echo(str(apply(_ws(ctx).queue, file)))
 
 
+# --- runbooks ----------------------------------------------------------------------------------------
+
+
+@cli.group("runbook")
+def runbook_group() -> None:
+    """Notebooks run headless as runbooks (papermill); each run is kept and logged."""
+
+
+@runbook_group.command("run")
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A notebook parameter.")
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="runbook-runs",
+    show_default=True,
+    help="Where the executed copy goes.",
+)
+@click.option("--shop", "shop_code", help="Shop the run is logged under (pass -p shop CODE for the notebook).")
+@click.option("--kernel", "kernel_name", help="Jupyter kernel (default: the notebook's, else python3).")
+@click.option("--timeout", "timeout_s", type=float, help="Seconds a cell may run.")
+@click.pass_context
+def runbook_run(
+    ctx: click.Context,
+    notebook: Path,
+    params: tuple[tuple[str, str], ...],
+    output_dir: Path,
+    shop_code: str | None,
+    kernel_name: str | None,
+    timeout_s: float | None,
+) -> None:
+    """Run NOTEBOOK top to bottom headless; print where the executed copy is; exit 1 when a cell failed."""
+    from shopops.runbook import run_runbook
+
+    result = run_runbook(
+        notebook,
+        _params(params),
+        output_dir,
+        _ws(ctx),
+        shop=shop_code,
+        kernel_name=kernel_name,
+        timeout_s=timeout_s,
+    )
+    click.echo(f"executed copy: {result.output}")
+    click.echo(f"log entry {result.log_id}: {result.status} in {result.duration_s:.1f}s, {result.cells} cells")
+    if not result.ok:
+        first_line = (result.error or "").strip().splitlines()[0] if result.error else "unknown error"
+        click.echo(f"error: runbook failed at {first_line}", err=True)
+        sys.exit(1)
+
+
 def _on_signals(stop: Any) -> None:
     def handler(signum: int, _frame: Any) -> None:
         click.echo(f"{signal.Signals(signum).name}: stopping (finishing running entries)", err=True)
