@@ -72,6 +72,12 @@ class ShopSettings:
     auto_create_unknown_customers: bool = _flag(False)
     customer_template: str = _value("", "Customer template for created customers.")
     default_customer_no: str = _value("", "Sell-to customer when none can be mapped.")
+    country_customers: str = _value(
+        "", "Per ship-to country, the customer every order takes (BC's Customer Template row), e.g. 'DK=C-DK,SE=C-SE'."
+    )
+    country_customer_templates: str = _value(
+        "", "Per country, the template customer copied for created customers, e.g. 'DK=TPL-DK'; else customer_template."
+    )
     shopify_can_update_customer: bool = _flag(False)
     can_update_shopify_customer: bool = _flag(False)
     # orders
@@ -85,6 +91,7 @@ class ShopSettings:
     tip_account: str = _value("", "G/L account for tips.")
     sold_gift_card_account: str = _value("", "G/L account for sold gift cards.")
     cash_roundings_account: str = _value("", "G/L account for cash roundings.")
+    order_location_code: str = _value("", "ERP location of the item lines of created sales documents (blank: none).")
     send_shipping_confirmation: bool = _flag(True, "notifyCustomer on fulfillmentCreate.")
     # returns and refunds
     return_refund_process: str = _choice("", "import_only", "auto_create")
@@ -98,6 +105,8 @@ class ShopSettings:
             _check(f, getattr(self, f.name))
         _exclusive(self, "can_update_shopify_products", "shopify_can_update_items")
         _exclusive(self, "shopify_can_update_customer", "can_update_shopify_customer")
+        for name in ("country_customers", "country_customer_templates"):
+            country_map(getattr(self, name), name)
         if self.return_refund_process == "auto_create" and not self.auto_create_orders:
             raise ConfigError(
                 "return_refund_process",
@@ -134,6 +143,19 @@ class ShopSettings:
                 }
             )
         return out
+
+
+def country_map(text: str, name: str = "country map") -> dict[str, str]:
+    """``"DK=C-DK, SE=C-SE"`` as {"DK": "C-DK", "SE": "C-SE"}; ConfigError names a malformed pair."""
+    out: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        country, sep, code = (x.strip() for x in part.partition("="))
+        if not sep or len(country) != 2 or not country.isalpha() or not code:
+            raise ConfigError(name, f"{part!r} is not COUNTRY=CODE (a two-letter ISO country, e.g. 'DK=C-DK')")
+        out[country.upper()] = code.upper()
+    return out
 
 
 def _type_of(f: dataclasses.Field[Any]) -> type:

@@ -20,6 +20,7 @@ from shopops.store import check_schema, create_engine_for, default_url
 from shopops.store.engine import safe_url
 from shopops.store.types import utcnow
 from shopops.sync import builtin as _builtin  # noqa: F401  (registers the built-in reports)
+from shopops.sync import order_to_cash as _order_to_cash  # noqa: F401  (registers 30103, 296, 297)
 from shopops.sync import runbook_report as _runbook_report  # noqa: F401  (registers the runbook report)
 from shopops.sync import sync_orders, sync_payouts  # noqa: F401  (registers sync-orders and sync-payouts)
 from shopops.sync.clients import client_for

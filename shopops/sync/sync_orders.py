@@ -137,8 +137,10 @@ def _count(ctx: RunContext, action: str) -> None:
 
 def _create_documents(ctx: RunContext, order_ids: list[int]) -> None:
     """The hook: hand new orders to ``create-sales-documents`` when the shop says so and it exists."""
-    if ctx.dry_run or not order_ids or ctx.shop is None or not ctx.shop.settings.auto_create_orders:
+    if ctx.dry_run or ctx.shop is None or not ctx.shop.settings.auto_create_orders:
         return
+    if not order_ids and ctx.shop.settings.return_refund_process != "auto_create":
+        return  # with auto_create, the report also turns refunds of processed orders into credit memos
     if CREATE_DOCUMENTS_REPORT not in REGISTRY:
         return
     spec = REGISTRY.get(CREATE_DOCUMENTS_REPORT)
