@@ -428,18 +428,7 @@ class QueueStore:
 
     def register_worker(self, worker_id: str, hostname: str, pid: int, threads: int) -> None:
         """Announce a worker; its heartbeat starts now."""
-        with self.engine.begin() as conn:
-            now = self.db_now()
-            conn.execute(
-                insert(W).values(
-                    id=worker_id,
-                    hostname=hostname,
-                    pid=pid,
-                    threads=threads,
-                    started_at=now,
-                    heartbeat_at=now,
-                )
-            )
+        self.heartbeat(worker_id, hostname, pid, threads)
 
     def heartbeat(self, worker_id: str, hostname: str, pid: int, threads: int) -> None:
         """The worker is alive. A worker the janitor already gave up on registers again."""
