@@ -1,0 +1,244 @@
+"""Order to cash: how fast orders come in from Shopify, and how fast the ERP makes and posts documents.
+
+    python bench/order_to_cash.py                      # 10,000 documents; the import part on fewer orders
+    python bench/order_to_cash.py --orders 2000 --import-orders 200
+    python bench/order_to_cash.py --quick              # a smoke run in well under a minute
+
+Two measurements, one printout; benchmarks print figures and ratios, they never pass or fail.
+
+1. **Import (API-bound).** A sandbox shop on a plan (standard: 100 points/s, bucket 2,000) is seeded with
+   orders; sync-orders imports the open ones into a fresh SQLite database. Printed: orders/s, API points
+   per order, points/s and its ratio to the plan's restore rate, raw and without the initial full
+   bucket (a free burst). Goal: >= 0.9 (within 10% of the API limit). The run's wall time is split
+   into time waiting for the bucket (pacing), time in HTTP calls, and the rest (parsing and database
+   writes). At ~116 points an order a standard plan imports < 1 order/s, so 10,000 orders would take
+   about three hours: ``--import-orders`` (default 300) sets how many orders the shop is seeded with.
+2. **Documents (local).** On another fresh SQLite database, ``--orders`` sales orders with realistic
+   lines (three item lines at two locations with Shopify line ids, a shipping G/L line) are made with
+   ``ws.erp.sales.create`` and then posted (ship + invoice) with ``ws.erp.posting.post_batch``. Goal:
+   >= 1,000 documents/s. When a report named ``create-sales-documents`` is registered, it is also
+   timed on the orders imported in part 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import shopops
+from shopops.erp import NewSalesLine
+from shopops.sandbox import PLANS, Sandbox
+from shopops.shopify import RetryPolicy, ShopifyClient
+from shopops.sync import REGISTRY, RunContext
+from shopops.sync.sync_orders import sync_orders
+
+SHOP = "BENCH"
+TOKEN_ENV = "SHOPOPS_BENCH_TOKEN"
+DOCUMENTS_GOAL = 1000.0
+API_GOAL = 0.9
+
+
+class TimedClient:
+    """The shop's client with the wall time spent in ``execute`` (HTTP + pacing) added up."""
+
+    def __init__(self, client: ShopifyClient) -> None:
+        self.client = client
+        self.seconds = 0.0
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.client.execute(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.calls += 1
+
+    def pages(self, document: str, variables: Any = None, **kwargs: Any) -> Any:
+        from shopops.shopify.paging import iter_pages
+
+        return iter_pages(self.execute, document, variables, **kwargs)
+
+
+def import_orders(ws: Any, box: Sandbox, plan_name: str, page_size: int) -> dict[str, Any]:
+    """Run sync-orders once on the seeded shop; time, cost and where the time went."""
+    plan = PLANS[plan_name]
+    client = TimedClient(ShopifyClient(box.url, box.token, retry=RetryPolicy()))
+    ctx = RunContext(
+        engine=ws.engine,
+        shop=ws.shops[SHOP],
+        params={"page_size": page_size},
+        report="sync-orders",
+        client_factory=lambda: client,
+    )
+    started = time.perf_counter()
+    sync_orders(ctx, {"page_size": page_size})
+    seconds = time.perf_counter() - started
+    stats = client.client.stats.snapshot()
+    orders = ctx.stats["created"] + ctx.stats["updated"]
+    limit = plan.restore_rate * seconds
+    return {
+        "orders": orders,
+        "seconds": seconds,
+        "orders_per_s": orders / seconds if seconds else 0.0,
+        "points": stats.actual_cost,
+        "requested": stats.requested_cost,
+        "points_per_order": stats.actual_cost / orders if orders else 0.0,
+        "points_per_s": stats.actual_cost / seconds if seconds else 0.0,
+        "ratio": stats.actual_cost / limit if limit else 0.0,
+        "steady_ratio": max(0.0, stats.actual_cost - plan.maximum) / limit if limit else 0.0,
+        "calls": stats.calls,
+        "throttled": stats.throttled,
+        "pacing_s": stats.throttle_wait_seconds,
+        "in_execute_s": client.seconds,
+        "local_s": seconds - client.seconds,
+        "plan": plan,
+    }
+
+
+def setup_erp(ws: Any) -> None:
+    """Master data for realistic documents: locations, a customer, items, a shipping account and agent."""
+    erp = ws.erp
+    erp.locations.add("MAIN", name="Main warehouse")
+    erp.locations.add("STORE", name="Copenhagen store")
+    erp.gl_accounts.add("6100", name="Shipping charges")
+    erp.shipping_agents.add("DHL", name="DHL", internet_address="https://dhl.example/track?id=%1")
+    for i in range(20):
+        erp.customers.add(f"C{i:04}", name=f"Customer {i}", email=f"c{i}@example.com")
+    for i in range(50):
+        erp.items.add(f"I{i:04}", description=f"Item {i}", unit_price=Decimal("19.95") + i)
+
+
+def documents(ws: Any, n: int) -> dict[str, float]:
+    """Create ``n`` sales orders with the ERP API, then post them all; documents per second for each."""
+    setup_erp(ws)
+    started = time.perf_counter()
+    for k in range(n):
+        lines = [
+            NewSalesLine(
+                "item",
+                f"I{(k + j) % 50:04}",
+                Decimal(1 + (k + j) % 3),
+                location_code="MAIN" if j < 2 else "STORE",
+                tax_percent=Decimal(25),
+                shopify_line_type="line_item",
+                shopify_order_line_id=10_000_000 + k * 10 + j,
+            )
+            for j in range(3)
+        ]
+        lines.append(
+            NewSalesLine(
+                "gl_account",
+                "6100",
+                Decimal(1),
+                unit_price=Decimal("4.95"),
+                description="Standard shipping",
+                shopify_line_type="shipping_line",
+                shopify_order_line_id=20_000_000 + k,
+            )
+        )
+        ws.erp.sales.create(
+            "order",
+            f"C{k % 20:04}",
+            lines,
+            shop_code=SHOP,
+            shopify_order_id=5_000_000 + k,
+            shopify_order_no=f"#{100000 + k}",
+            shipping_agent_code="DHL",
+            package_tracking_no=f"JD{k:08}",
+        )
+    created_s = time.perf_counter() - started
+    started = time.perf_counter()
+    result = ws.erp.posting.post_batch("order", shop_code=SHOP)
+    posted_s = time.perf_counter() - started
+    posted = int((result["status"] == "posted").sum())
+    return {
+        "created": n,
+        "created_per_s": n / created_s if created_s else 0.0,
+        "posted": posted,
+        "posted_per_s": posted / posted_s if posted_s else 0.0,
+        "errors": int((result["status"] == "error").sum()),
+    }
+
+
+def create_sales_documents(ws: Any) -> str:
+    """Time the create-sales-documents report, when someone has registered it, on the imported orders."""
+    if "create-sales-documents" not in REGISTRY:
+        return "create-sales-documents is not registered in this build: not timed"
+    started = time.perf_counter()
+    try:
+        result = ws.run("create-sales-documents", shop=SHOP, background=False)
+    except Exception as exc:  # someone else's report: show why it could not run, do not stop the bench
+        return f"create-sales-documents could not run: {type(exc).__name__}: {exc}"
+    seconds = time.perf_counter() - started
+    made = int(result.stats.get("created", 0))
+    return (
+        f"create-sales-documents: {result.status}, {made} documents in {seconds:.1f}s = "
+        f"{made / seconds if seconds else 0:.0f} documents/s (goal {DOCUMENTS_GOAL:.0f}; stats {dict(result.stats)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=10_000, help="sales documents to create and post")
+    parser.add_argument("--import-orders", type=int, default=300, help="orders the sandbox shop is seeded with")
+    parser.add_argument("--plan", default="standard", choices=sorted(PLANS))
+    parser.add_argument("--page-size", type=int, default=25, help="sync-orders staging page size")
+    parser.add_argument("--quick", action="store_true", help="500 documents, 60 seeded orders")
+    args = parser.parse_args()
+    if args.quick:
+        args.orders, args.import_orders = 500, 60
+    work = Path(tempfile.mkdtemp(prefix="shopops-bench-"))
+
+    print(f"== import: sync-orders on a {args.plan} sandbox seeded with {args.import_orders} orders")
+    t0 = time.perf_counter()
+    with Sandbox(seed={"orders": args.import_orders, "customers": 40}, plan=args.plan) as box:
+        print(f"   seeded in {time.perf_counter() - t0:.1f}s")
+        os.environ[TOKEN_ENV] = box.token
+        ws = shopops.open(f"sqlite:///{work}/import.db")
+        ws.shops.add(SHOP, url=box.url, token_env=TOKEN_ENV, allow_background_sync=False)
+        r = import_orders(ws, box, args.plan, args.page_size)
+        plan = r["plan"]
+        print(
+            f"   {r['orders']} orders in {r['seconds']:.1f}s = {r['orders_per_s']:.2f} orders/s; "
+            f"{r['points_per_order']:.0f} points/order actual ({r['requested'] / max(1, r['orders']):.0f} requested); "
+            f"{r['calls']} calls, {r['throttled']} THROTTLED"
+        )
+        print(
+            f"   {r['points_per_s']:.1f} points/s vs restore {plan.restore_rate:g}/s: ratio {r['ratio']:.2f} raw, "
+            f"{r['steady_ratio']:.2f} without the initial bucket of {plan.maximum:g} (goal >= {API_GOAL})"
+        )
+        print(
+            f"   wall time: {r['pacing_s']:.1f}s waiting for the bucket, "
+            f"{r['in_execute_s'] - r['pacing_s']:.1f}s in HTTP calls, {r['local_s']:.1f}s local (parse + DB writes)"
+        )
+        print("== create-sales-documents on the imported orders")
+        print(f"   {create_sales_documents(ws)}")
+        ws.close()
+
+    print(f"== documents: {args.orders} sales orders on SQLite via the ERP API")
+    erp_ws = shopops.open(f"sqlite:///{work}/erp.db")
+    erp_ws.shops.add(SHOP, url="https://bench.myshopify.com", token_env=TOKEN_ENV, allow_background_sync=False)
+    d = documents(erp_ws, args.orders)
+    erp_ws.close()
+    print(
+        f"   created {d['created']} at {d['created_per_s']:.0f} documents/s "
+        f"(ratio to goal {d['created_per_s'] / DOCUMENTS_GOAL:.2f})"
+    )
+    print(
+        f"   posted {d['posted']} ({d['errors']} errors) at {d['posted_per_s']:.0f} documents/s "
+        f"(ratio to goal {d['posted_per_s'] / DOCUMENTS_GOAL:.2f})"
+    )
+    print(f"   databases kept in {work}")
+
+
+if __name__ == "__main__":
+    main()
