@@ -1,0 +1,29 @@
+"""customers and images (sync-customers, sync-images)
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import shopops.store.types  # noqa: F401
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # --- customers_images: begin
+    pass
+    # --- customers_images: end
+
+
+def downgrade() -> None:
+    # --- customers_images (drop, reverse order): begin
+    pass
+    # --- customers_images (drop, reverse order): end
