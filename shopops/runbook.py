@@ -38,6 +38,7 @@ from shopops.store.types import utcnow
 if TYPE_CHECKING:
     from shopops.workspace import Workspace
 
+DEFAULT_CELL_TIMEOUT_S = 1800  # seconds one cell may run when the caller sets no timeout
 DEFAULT_OUTPUT_DIR = "runbook-runs"
 """Where executed copies go unless told otherwise (relative to the current directory)."""
 
@@ -183,7 +184,8 @@ def execute_notebook(
             kernel_name=kernel,
             language=language,
             cwd=str(cwd) if cwd is not None else None,
-            execution_timeout=int(timeout_s) if timeout_s is not None else None,
+            # a cell that never answers must fail the run rather than hold its worker thread forever
+            execution_timeout=int(timeout_s) if timeout_s is not None else DEFAULT_CELL_TIMEOUT_S,
             progress_bar=False,
             log_output=False,
             extra_arguments=_quiet_kernel_arguments(kernel),

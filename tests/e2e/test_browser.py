@@ -126,6 +126,7 @@ def _wait(check: Any, timeout: float, what: str) -> None:
 
 
 def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     url, folder = lab
@@ -149,9 +150,9 @@ def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
             checkbox.wait_for(timeout=120_000)
             assert checkbox.is_checked()
             checkbox.click()
-            _wait(lambda: not _shop_allows_background(db), 20, "the card to save background syncs off")
+            _wait(lambda: not _shop_allows_background(db), 60, "the card to save background syncs off")
             checkbox.click()
-            _wait(lambda: _shop_allows_background(db), 20, "the card to save background syncs on")
+            _wait(lambda: _shop_allows_background(db), 60, "the card to save background syncs on")
 
             # run now, as the shop card says (the notebook left the panel in foreground mode): sync-orders
             # goes into the queue and the kernel's worker runs it
@@ -161,9 +162,14 @@ def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
             view.first.wait_for(timeout=60_000)
 
             def finished_in_view() -> bool:
-                view.locator("button.jupyter-button", has_text="Refresh").first.click()
-                rows = view.locator("tr", has_text="sync-orders")
-                return any("finished" in rows.nth(i).inner_text() for i in range(rows.count()))
+                # Refresh redraws the tables, so read the view's text in one go rather than row handles
+                # that may go stale between two calls
+                try:
+                    view.locator("button.jupyter-button", has_text="Refresh").first.click()
+                    text = view.first.inner_text(timeout=5_000)
+                except PlaywrightError:
+                    return False
+                return any("sync-orders" in line and "finished" in line for line in text.splitlines())
 
             _wait(finished_in_view, 180, "sync-orders to show finished in the job view")
             page.locator("tr", has_text="sync-orders").first.scroll_into_view_if_needed()

@@ -12,6 +12,7 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+CELL_TIMEOUT_S = 300
 
 
 def outputs_of(nb: nbformat.NotebookNode) -> list[dict[str, object]]:
@@ -29,6 +30,7 @@ def test_notebook_runs_headless(notebook: Path, tmp_path: Path) -> None:
         cwd=str(tmp_path),
         progress_bar=False,
         kernel_name="python3",
+        execution_timeout=CELL_TIMEOUT_S,  # a stuck cell fails the test instead of hanging the suite
     )
     nb = nbformat.read(str(executed), as_version=4)
     outputs = outputs_of(nb)
