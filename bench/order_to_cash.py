@@ -3,6 +3,7 @@
     python bench/order_to_cash.py                      # 10,000 documents; the import part on fewer orders
     python bench/order_to_cash.py --orders 2000 --import-orders 200
     python bench/order_to_cash.py --quick              # a smoke run in well under a minute
+    python bench/order_to_cash.py --local-only --orders 1000   # no sandbox: the ERP and the report only
 
 Two measurements, one printout; benchmarks print figures and ratios, they never pass or fail.
 
@@ -15,9 +16,12 @@ Two measurements, one printout; benchmarks print figures and ratios, they never 
    about three hours: ``--import-orders`` (default 300) sets how many orders the shop is seeded with.
 2. **Documents (local).** On another fresh SQLite database, ``--orders`` sales orders with realistic
    lines (three item lines at two locations with Shopify line ids, a shipping G/L line) are made with
-   ``ws.erp.sales.create`` and then posted (ship + invoice) with ``ws.erp.posting.post_batch``. Goal:
-   >= 1,000 documents/s. When a report named ``create-sales-documents`` is registered, it is also
-   timed on the orders imported in part 1.
+   ``ws.erp.sales.create`` (one transaction each, as a report makes them) and then posted (ship +
+   invoice) with ``ws.erp.posting.post_batch``; the same documents are made again on a third database
+   with ``ws.erp.sales.create_many`` (the batch API). Goal: >= 1,000 documents/s. SQL statements per
+   document are counted for each. When a report named ``create-sales-documents`` is registered, it is
+   also timed on the orders imported in part 1, and (``--local-only``) on ``--orders`` orders written
+   straight into the order mirror (customers by e-mail, items by SKU, a shipping line, 25% tax).
 """
 
 from __future__ import annotations
@@ -30,10 +34,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event, insert
+
 import shopops
-from shopops.erp import NewSalesLine
+from shopops.erp import NewSalesDocument, NewSalesLine
 from shopops.sandbox import PLANS, Sandbox
 from shopops.shopify import RetryPolicy, ShopifyClient
+from shopops.store import tables as t
+from shopops.store.types import utcnow
 from shopops.sync import REGISTRY, RunContext
 from shopops.sync.sync_orders import sync_orders
 
@@ -117,10 +125,20 @@ def setup_erp(ws: Any) -> None:
         erp.items.add(f"I{i:04}", description=f"Item {i}", unit_price=Decimal("19.95") + i)
 
 
-def documents(ws: Any, n: int) -> dict[str, float]:
-    """Create ``n`` sales orders with the ERP API, then post them all; documents per second for each."""
-    setup_erp(ws)
-    started = time.perf_counter()
+class StatementCounter:
+    """Counts the SQL statements an engine runs (an executemany counts once: one round trip)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_: Any) -> None:
+        self.count += 1
+
+
+def bench_documents(n: int) -> list[NewSalesDocument]:
+    """``n`` realistic sales orders: three item lines at two locations with Shopify line ids, shipping."""
+    docs = []
     for k in range(n):
         lines = [
             NewSalesLine(
@@ -145,17 +163,27 @@ def documents(ws: Any, n: int) -> dict[str, float]:
                 shopify_order_line_id=20_000_000 + k,
             )
         )
-        ws.erp.sales.create(
-            "order",
-            f"C{k % 20:04}",
-            lines,
-            shop_code=SHOP,
-            shopify_order_id=5_000_000 + k,
-            shopify_order_no=f"#{100000 + k}",
-            shipping_agent_code="DHL",
-            package_tracking_no=f"JD{k:08}",
-        )
+        header = {
+            "shop_code": SHOP,
+            "shopify_order_id": 5_000_000 + k,
+            "shopify_order_no": f"#{100000 + k}",
+            "shipping_agent_code": "DHL",
+            "package_tracking_no": f"JD{k:08}",
+        }
+        docs.append(NewSalesDocument("order", f"C{k % 20:04}", lines, header=header))
+    return docs
+
+
+def documents(ws: Any, n: int) -> dict[str, float]:
+    """Create ``n`` sales orders one by one with the ERP API, then post them all; documents/s for each."""
+    setup_erp(ws)
+    docs = bench_documents(n)
+    counter = StatementCounter(ws.engine)
+    started = time.perf_counter()
+    for doc in docs:
+        ws.erp.sales.create(doc.document_type, doc.customer_no, doc.lines, **doc.header)
     created_s = time.perf_counter() - started
+    created_statements, counter.count = counter.count, 0
     started = time.perf_counter()
     result = ws.erp.posting.post_batch("order", shop_code=SHOP)
     posted_s = time.perf_counter() - started
@@ -163,10 +191,91 @@ def documents(ws: Any, n: int) -> dict[str, float]:
     return {
         "created": n,
         "created_per_s": n / created_s if created_s else 0.0,
+        "created_statements": created_statements / n if n else 0.0,
         "posted": posted,
         "posted_per_s": posted / posted_s if posted_s else 0.0,
+        "posted_statements": counter.count / posted if posted else 0.0,
         "errors": int((result["status"] == "error").sum()),
     }
+
+
+def documents_in_batches(ws: Any, n: int) -> dict[str, float]:
+    """Create the same ``n`` orders with ``sales.create_many`` (savepoints in shared transactions)."""
+    setup_erp(ws)
+    docs = bench_documents(n)
+    counter = StatementCounter(ws.engine)
+    started = time.perf_counter()
+    result = ws.erp.sales.create_many(docs)
+    seconds = time.perf_counter() - started
+    made = int((result["status"] == "created").sum())
+    return {
+        "created": made,
+        "created_per_s": made / seconds if seconds else 0.0,
+        "statements": counter.count / n if n else 0.0,
+        "errors": int((result["status"] == "error").sum()),
+    }
+
+
+def seed_orders(ws: Any, n: int) -> None:
+    """Write ``n`` unprocessed orders straight into the order mirror (no API), for create-sales-documents."""
+    setup_erp(ws)
+    ws.shops.set(SHOP, sku_mapping="item_no", shipping_charges_account="6100", order_location_code="MAIN")
+    now = utcnow()
+    orders, lines, shipping, taxes = [], [], [], []
+    for k in range(n):
+        order_id = 7_000_000 + k
+        orders.append(
+            {
+                "shop_code": SHOP,
+                "id": order_id,
+                "order_no": f"#{200000 + k}",
+                "shopify_created_at": now,
+                "email": f"c{k % 20}@example.com",
+                "currency_code": "DKK",
+                "taxes_included": False,
+                "discount_amount": Decimal(0),
+                "imported_at": now,
+            }
+        )
+        for j in range(3):
+            line_id = 80_000_000 + k * 10 + j
+            lines.append(
+                {
+                    "shop_code": SHOP,
+                    "id": line_id,
+                    "order_id": order_id,
+                    "position": j,
+                    "sku": f"I{(k + j) % 50:04}",
+                    "title": f"Item {(k + j) % 50}",
+                    "quantity": 1 + j,
+                    "current_quantity": 1 + j,
+                    "unit_price": Decimal("19.95"),
+                    "discount_amount": Decimal(0),
+                }
+            )
+            taxes.append(
+                {"shop_code": SHOP, "order_id": order_id, "source": "line", "source_id": line_id, "position": j,
+                 "rate": "0.25"}
+            )  # fmt: skip
+        shipping.append(
+            {
+                "shop_code": SHOP,
+                "order_id": order_id,
+                "position": 0,
+                "shipping_line_id": 90_000_000 + k,
+                "title": "Standard",
+                "amount": Decimal("4.95"),
+                "discounted_amount": Decimal("4.95"),
+            }
+        )
+    with ws.engine.begin() as conn:
+        for table, rows in (
+            (t.shopify_order, orders),
+            (t.shopify_order_line, lines),
+            (t.shopify_order_shipping_line, shipping),
+            (t.shopify_order_tax_line, taxes),
+        ):
+            conn.execute(insert(table), rows)
 
 
 def create_sales_documents(ws: Any) -> str:
@@ -186,6 +295,42 @@ def create_sales_documents(ws: Any) -> str:
     )
 
 
+def local_report(work: Path, n: int) -> str:
+    """create-sales-documents on ``n`` orders seeded into a fresh SQLite database (no sandbox)."""
+    ws = shopops.open(f"sqlite:///{work}/report.db")
+    ws.shops.add(SHOP, url="https://bench.myshopify.com", token_env=TOKEN_ENV, allow_background_sync=False)
+    seed_orders(ws, n)
+    counter = StatementCounter(ws.engine)
+    line = create_sales_documents(ws)
+    ws.close()
+    return f"{line}; {counter.count / n if n else 0:.1f} statements/order"
+
+
+def print_documents(work: Path, n: int) -> None:
+    """Part 2: documents via the ERP API, one by one and in batches, with ratios to the goal."""
+    print(f"== documents: {n} sales orders on SQLite via the ERP API")
+    erp_ws = shopops.open(f"sqlite:///{work}/erp.db")
+    erp_ws.shops.add(SHOP, url="https://bench.myshopify.com", token_env=TOKEN_ENV, allow_background_sync=False)
+    d = documents(erp_ws, n)
+    erp_ws.close()
+    print(
+        f"   created {d['created']} one by one (sales.create) at {d['created_per_s']:.0f} documents/s, "
+        f"{d['created_statements']:.1f} statements/document (ratio to goal {d['created_per_s'] / DOCUMENTS_GOAL:.2f})"
+    )
+    print(
+        f"   posted {d['posted']} ({d['errors']} errors) at {d['posted_per_s']:.0f} documents/s, "
+        f"{d['posted_statements']:.1f} statements/document (ratio to goal {d['posted_per_s'] / DOCUMENTS_GOAL:.2f})"
+    )
+    batch_ws = shopops.open(f"sqlite:///{work}/erp_batch.db")
+    b = documents_in_batches(batch_ws, n)
+    batch_ws.close()
+    print(
+        f"   created {b['created']} ({b['errors']} errors) in batches (sales.create_many) at "
+        f"{b['created_per_s']:.0f} documents/s, {b['statements']:.1f} statements/document "
+        f"(ratio to goal {b['created_per_s'] / DOCUMENTS_GOAL:.2f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=10_000, help="sales documents to create and post")
@@ -193,10 +338,21 @@ def main() -> None:
     parser.add_argument("--plan", default="standard", choices=sorted(PLANS))
     parser.add_argument("--page-size", type=int, default=25, help="sync-orders staging page size")
     parser.add_argument("--quick", action="store_true", help="500 documents, 60 seeded orders")
+    parser.add_argument(
+        "--local-only",
+        action="store_true",
+        help="skip the sandbox import; time the ERP API and create-sales-documents on --orders seeded orders",
+    )
     args = parser.parse_args()
     if args.quick:
         args.orders, args.import_orders = 500, 60
     work = Path(tempfile.mkdtemp(prefix="shopops-bench-"))
+    if args.local_only:
+        print_documents(work, args.orders)
+        print(f"== create-sales-documents on {args.orders} orders seeded into the mirror")
+        print(f"   {local_report(work, args.orders)}")
+        print(f"   databases kept in {work}")
+        return
 
     print(f"== import: sync-orders on a {args.plan} sandbox seeded with {args.import_orders} orders")
     t0 = time.perf_counter()
@@ -224,19 +380,7 @@ def main() -> None:
         print(f"   {create_sales_documents(ws)}")
         ws.close()
 
-    print(f"== documents: {args.orders} sales orders on SQLite via the ERP API")
-    erp_ws = shopops.open(f"sqlite:///{work}/erp.db")
-    erp_ws.shops.add(SHOP, url="https://bench.myshopify.com", token_env=TOKEN_ENV, allow_background_sync=False)
-    d = documents(erp_ws, args.orders)
-    erp_ws.close()
-    print(
-        f"   created {d['created']} at {d['created_per_s']:.0f} documents/s "
-        f"(ratio to goal {d['created_per_s'] / DOCUMENTS_GOAL:.2f})"
-    )
-    print(
-        f"   posted {d['posted']} ({d['errors']} errors) at {d['posted_per_s']:.0f} documents/s "
-        f"(ratio to goal {d['posted_per_s'] / DOCUMENTS_GOAL:.2f})"
-    )
+    print_documents(work, args.orders)
     print(f"   databases kept in {work}")
 
 

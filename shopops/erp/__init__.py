@@ -27,6 +27,7 @@
                            shop_code="DEMO", shopify_order_id=5001, shopify_order_no="#1001",
                            shipping_agent_code="DHL", package_tracking_no="JD0001")
     erp.sales.release("order", doc.no)
+    erp.sales.create_many([NewSalesDocument("order", "C0001", lines, header={...}), ...])   # DataFrame per doc
     erp.sales.find_shopify("DEMO", 5001)           # the order made from Shopify order 5001, or None
     erp.sales.documents("order")                   # DataFrame of unposted orders
 
@@ -52,7 +53,7 @@ from sqlalchemy import Engine
 
 from shopops.erp import loading
 from shopops.erp.customers import Customer, Customers
-from shopops.erp.documents import DocumentExists, NewSalesLine, SalesDocument, SalesLine
+from shopops.erp.documents import DocumentExists, NewSalesDocument, NewSalesLine, SalesDocument, SalesLine
 from shopops.erp.items import Item, ItemReference, Items, ItemVariant
 from shopops.erp.loading import LoadResult
 from shopops.erp.posted import (
@@ -122,6 +123,7 @@ __all__ = [
     "LoadResult",
     "Location",
     "Locations",
+    "NewSalesDocument",
     "NewSalesLine",
     "PostedDocument",
     "PostedDocuments",

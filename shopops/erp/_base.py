@@ -42,9 +42,19 @@ def today() -> dt.date:
     return dt.datetime.now(UTC).date()
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def record(cls: type[T], row: Mapping[Any, Any], **extra: Any) -> T:
     """A dataclass ``cls`` from the row's columns that it has fields for."""
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    names = _field_names(cls)
     values = {k: v for k, v in row.items() if k in names}
     values.update(extra)
     return cls(**values)

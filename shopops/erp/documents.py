@@ -41,6 +41,17 @@ class NewSalesLine:
 
 
 @dataclass(frozen=True)
+class NewSalesDocument:
+    """A document to create in a batch (``Sales.create_many``): what ``Sales.create`` takes, as a record."""
+
+    document_type: str
+    customer_no: str
+    lines: tuple[NewSalesLine, ...] | list[NewSalesLine] = ()
+    no: str | None = None
+    header: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class SalesLine:
     """A line of a sales document, as stored."""
 

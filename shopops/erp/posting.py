@@ -1,9 +1,12 @@
 """The posting engine: ship and invoice sales orders, post invoices and credit memos, one by one.
 
-Each document posts in its own transaction. A document that cannot post (a blocked customer or item,
-a missing location, nothing to post, not enough stock when negative stock is prevented) is rolled back,
-keeps the reason in its header's ``posting_error``, and a batch goes on with the next one, as BC's
-Batch Post Sales Orders (296) and Invoices (297) do. A systemic failure (the database gone) stops it.
+Each document posts on its own: alone in a transaction, or in a batch inside its own savepoint of a
+transaction shared by up to ``POST_BATCH_SIZE`` documents (which also share their master data reads and a
+block of posted-document numbers). A document that cannot post (a blocked customer or item, a missing
+location, nothing to post, not enough stock when negative stock is prevented) is rolled back to its
+savepoint, keeps the reason in its header's ``posting_error``, and a batch goes on with the next one, as
+BC's Batch Post Sales Orders (296) and Invoices (297) do. A systemic failure (the database gone) stops it;
+the documents of the unfinished transaction then stay unposted, as if the batch had not reached them.
 
     result = erp.posting.post_order("SO000001")              # ship + invoice; PostingError if it fails
     erp.posting.post_batch("order", shop_code="DEMO")        # DataFrame, one row per document
@@ -22,22 +25,53 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from shopops.erp._base import today
 from shopops.erp.amounts import plain
+from shopops.erp.lookups import MasterData
+from shopops.erp.numbers import NumberBlocks
 from shopops.erp.posting_writes import DocumentWriter, LinePosting
 from shopops.erp.sales import SH, SL, SalesLine, document_lines, document_type_of, header_row
 from shopops.erp.stock import on_hand_by_key
 from shopops.errors import ConfigError, InvalidState, NotFound, ShopopsError
-from shopops.store import tables as t
 from shopops.store.types import utcnow
 
 ZERO = Decimal(0)
+#: documents per transaction in ``post_batch`` (each in its own savepoint)
+POST_BATCH_SIZE = 200
 RESULT_COLUMNS = ["document_type", "document_no", "status", "error", "shipment_no", "invoice_no", "credit_memo_no"]
 MAX_ERROR_LENGTH = 2000
 DOCUMENT_ERRORS: tuple[type[Exception], ...] = (ShopopsError, IntegrityError, DataError)
+
+_SET_ERROR = (
+    update(SH)
+    .where(SH.c.document_type == bindparam("b_doc_type"), SH.c.no == bindparam("b_no"), SH.c.posted.is_(False))
+    .values(posting_error=bindparam("posting_error"), updated_at=bindparam("updated_at"))
+)
+_SET_LINE_QUANTITIES = (
+    update(SL)
+    .where(
+        SL.c.document_type == bindparam("b_doc_type"),
+        SL.c.document_no == bindparam("b_no"),
+        SL.c.line_no == bindparam("b_line_no"),
+    )
+    .values(quantity_shipped=bindparam("quantity_shipped"), quantity_invoiced=bindparam("quantity_invoiced"))
+)
+_SET_POSTED = (
+    update(SH)
+    .where(SH.c.document_type == bindparam("b_doc_type"), SH.c.no == bindparam("b_no"))
+    .values(
+        posted=bindparam("posted"),
+        status="released",
+        posting_error=None,
+        posting_date=bindparam("posting_date"),
+        last_shipment_no=bindparam("last_shipment_no"),
+        last_posting_no=bindparam("last_posting_no"),
+        updated_at=bindparam("updated_at"),
+    )
+)
 
 
 class PostingError(ShopopsError):
@@ -115,20 +149,8 @@ class Posting:
         clears it.
         """
         doc_type = document_type_of(document_type)
-        no = no.strip().upper()
-        try:
-            with self._engine.begin() as c:
-                posted = self._post(c, doc_type, no, ship, invoice, posting_date, quantities or {})
-            return PostingResult(doc_type, no, "posted", **posted)
-        except DOCUMENT_ERRORS as exc:
-            message = _message(exc)
-            with self._engine.begin() as c:
-                c.execute(
-                    update(SH)
-                    .where(SH.c.document_type == doc_type, SH.c.no == no, SH.c.posted.is_(False))
-                    .values(posting_error=message[:MAX_ERROR_LENGTH], updated_at=utcnow())
-                )
-            return PostingResult(doc_type, no, "error", error=message)
+        quantities = quantities or {}
+        return self._post_together(doc_type, [no.strip().upper()], ship, invoice, posting_date, quantities)[0]
 
     # --- batches ------------------------------------------------------------------------------------
 
@@ -161,20 +183,57 @@ class Posting:
         else:
             nos = list(documents)
         results = []
-        for index, no in enumerate(nos):
+        for start in range(0, len(nos), POST_BATCH_SIZE):
+            chunk = [no.strip().upper() for no in nos[start : start + POST_BATCH_SIZE]]
             if progress is not None:
-                progress(index, len(nos), f"{doc_type} {no}")
-            result = self.try_post(doc_type, no, ship=ship, invoice=invoice, posting_date=posting_date)
-            results.append(result.__dict__)
+                progress(start, len(nos), f"{doc_type} {chunk[0]}")
+            results += [r.__dict__ for r in self._post_together(doc_type, chunk, ship, invoice, posting_date, {})]
         if progress is not None:
             progress(len(nos), len(nos), "done")
         return pd.DataFrame(results, columns=RESULT_COLUMNS)
+
+    def _post_together(
+        self,
+        doc_type: str,
+        nos: list[str],
+        ship: bool,
+        invoice: bool,
+        posting_date: dt.date | None,
+        quantities: Mapping[int, Decimal],
+    ) -> list[PostingResult]:
+        """Post ``nos`` in one transaction, each in its own savepoint; a failure is kept on its header."""
+        results = []
+        with self._engine.begin() as c:
+            master, series = MasterData(c), NumberBlocks(c, len(nos))
+            for no in nos:
+                mark = series.mark()
+                try:
+                    with c.begin_nested():
+                        posted = self._post(c, master, series, doc_type, no, ship, invoice, posting_date, quantities)
+                    results.append(PostingResult(doc_type, no, "posted", **posted))
+                except DOCUMENT_ERRORS as exc:
+                    series.restore(mark)
+                    message = _message(exc)
+                    c.execute(
+                        _SET_ERROR,
+                        {
+                            "b_doc_type": doc_type,
+                            "b_no": no,
+                            "posting_error": message[:MAX_ERROR_LENGTH],
+                            "updated_at": utcnow(),
+                        },
+                    )
+                    results.append(PostingResult(doc_type, no, "error", error=message))
+            series.close()
+        return results
 
     # --- the posting itself -------------------------------------------------------------------------
 
     def _post(
         self,
         c: Connection,
+        master: MasterData,
+        series: NumberBlocks,
         doc_type: str,
         no: str,
         ship: bool,
@@ -189,8 +248,12 @@ class Posting:
             )
         lines = document_lines(c, doc_type, no)
         date = posting_date or head["posting_date"] or today()
-        _check_customer(c, head["sell_to_customer_no"])
-        _check_customer(c, head["bill_to_customer_no"])
+        master.prefetch("customer", [head["sell_to_customer_no"], head["bill_to_customer_no"]])
+        master.prefetch("item", [x.no for x in lines if x.type == "item"])
+        master.prefetch("gl_account", [x.no for x in lines if x.type == "gl_account"])
+        master.prefetch("location", [x.location_code for x in lines])
+        _check_customer(master, head["sell_to_customer_no"])
+        _check_customer(master, head["bill_to_customer_no"])
 
         to_ship: dict[int, Decimal] = {}
         to_invoice: dict[int, Decimal] = {}
@@ -211,14 +274,14 @@ class Posting:
             raise PostingError("there is nothing to post")
         by_no = {x.line_no: x for x in lines}
         for line_no in {*to_ship, *to_invoice}:
-            _check_line(c, by_no[line_no])
+            _check_line(master, by_no[line_no])
         # stock moves with the shipment (orders) or with the invoice / credit memo (no shipment there)
         moving = to_ship if doc_type == "order" else to_invoice
         sign = 1 if doc_type == "credit_memo" else -1
         if self.prevent_negative_inventory and sign < 0:
-            _check_enough_stock(c, [(by_no[k], q) for k, q in moving.items()])
+            _check_enough_stock(c, master, [(by_no[k], q) for k, q in moving.items()])
 
-        writer = DocumentWriter(c, head, date)
+        writer = DocumentWriter(c, head, date, master=master, series=series)
         shipment_no = invoice_no = credit_memo_no = None
         if to_ship:
             shipment_no = writer.shipment([LinePosting(by_no[k], q) for k, q in sorted(to_ship.items())])
@@ -228,18 +291,22 @@ class Posting:
                 credit_memo_no = writer.credit_memo(postings)
             else:
                 invoice_no = writer.invoice(postings, take_stock=doc_type == "invoice")
+        changes = []
         for line in lines:
             shipped = to_ship.get(line.line_no, ZERO) if doc_type == "order" else to_invoice.get(line.line_no, ZERO)
             invoiced = to_invoice.get(line.line_no, ZERO)
             if shipped or invoiced:
-                c.execute(
-                    update(SL)
-                    .where(SL.c.document_type == doc_type, SL.c.document_no == no, SL.c.line_no == line.line_no)
-                    .values(
-                        quantity_shipped=line.quantity_shipped + shipped,
-                        quantity_invoiced=line.quantity_invoiced + invoiced,
-                    )
+                changes.append(
+                    {
+                        "b_doc_type": doc_type,
+                        "b_no": no,
+                        "b_line_no": line.line_no,
+                        "quantity_shipped": line.quantity_shipped + shipped,
+                        "quantity_invoiced": line.quantity_invoiced + invoiced,
+                    }
                 )
+        if changes:
+            c.execute(_SET_LINE_QUANTITIES, changes)
         done = all(
             line.type == "comment"
             or (
@@ -253,17 +320,16 @@ class Posting:
             for line in lines
         )
         c.execute(
-            update(SH)
-            .where(SH.c.document_type == doc_type, SH.c.no == no)
-            .values(
-                posted=done,
-                status="released",
-                posting_error=None,
-                posting_date=date,
-                last_shipment_no=shipment_no or head["last_shipment_no"],
-                last_posting_no=invoice_no or credit_memo_no or head["last_posting_no"],
-                updated_at=utcnow(),
-            )
+            _SET_POSTED,
+            {
+                "b_doc_type": doc_type,
+                "b_no": no,
+                "posted": done,
+                "posting_date": date,
+                "last_shipment_no": shipment_no or head["last_shipment_no"],
+                "last_posting_no": invoice_no or credit_memo_no or head["last_posting_no"],
+                "updated_at": utcnow(),
+            },
         )
         return {"shipment_no": shipment_no, "invoice_no": invoice_no, "credit_memo_no": credit_memo_no}
 
@@ -287,51 +353,45 @@ def _quantities_to_ship(lines: list[SalesLine], quantities: Mapping[int, Decimal
     return result
 
 
-def _check_customer(c: Connection, no: str) -> None:
-    cu = t.erp_customer
-    row = c.execute(select(cu.c.blocked).where(cu.c.no == no)).first()
+def _check_customer(master: MasterData, no: str) -> None:
+    row = master.customer(no)
     if row is None:
         raise PostingError(f"customer {no} does not exist")
-    if row.blocked:
+    if row["blocked"]:
         raise PostingError(f"customer {no} is blocked")
 
 
-def _check_line(c: Connection, line: SalesLine) -> None:
+def _check_line(master: MasterData, line: SalesLine) -> None:
     where = f"line {line.line_no}"
     if line.type == "gl_account":
-        gl = t.erp_gl_account
-        row = c.execute(select(gl.c.blocked).where(gl.c.no == line.no)).first()
-        if row is None:
+        account = master.gl_account(line.no)
+        if account is None:
             raise PostingError(f"{where}: G/L account {line.no} does not exist")
-        if row.blocked:
+        if account["blocked"]:
             raise PostingError(f"{where}: G/L account {line.no} is blocked")
         return
-    it, iv, loc = t.erp_item, t.erp_item_variant, t.erp_location
-    item = c.execute(select(it.c.type, it.c.blocked).where(it.c.no == line.no)).first()
+    item = master.item(line.no)
     if item is None:
         raise PostingError(f"{where}: item {line.no} does not exist")
-    if item.blocked:
+    if item["blocked"]:
         raise PostingError(f"{where}: item {line.no} is blocked")
     if line.variant_code:
-        variant = c.execute(select(iv.c.blocked).where(iv.c.item_no == line.no, iv.c.code == line.variant_code)).first()
-        if variant is None or variant.blocked:
+        variant = master.variant(line.no, line.variant_code)
+        if variant is None or variant["blocked"]:
             state = "does not exist" if variant is None else "is blocked"
             raise PostingError(f"{where}: variant {line.variant_code} of item {line.no} {state}")
-    if item.type == "inventory":
+    if item["type"] == "inventory":
         if not line.location_code:
             raise PostingError(f"{where}: item {line.no} keeps stock, so the line needs a location code")
-        location = c.execute(select(loc.c.blocked).where(loc.c.code == line.location_code)).first()
-        if location is None or location.blocked:
+        location = master.location(line.location_code)
+        if location is None or location["blocked"]:
             raise PostingError(f"{where}: location {line.location_code} is blocked or does not exist")
 
 
-def _check_enough_stock(c: Connection, moves: list[tuple[SalesLine, Decimal]]) -> None:
-    it = t.erp_item
+def _check_enough_stock(c: Connection, master: MasterData, moves: list[tuple[SalesLine, Decimal]]) -> None:
     needed: dict[tuple[str, str, str], Decimal] = {}
     for line, qty in moves:
-        if line.type != "item" or qty <= 0:
-            continue
-        if c.execute(select(it.c.type).where(it.c.no == line.no)).scalar_one() != "inventory":
+        if line.type != "item" or qty <= 0 or not master.is_inventory(line.no):
             continue
         key = (line.no, line.variant_code, line.location_code or "")
         needed[key] = needed.get(key, ZERO) + qty

@@ -1,7 +1,8 @@
 """What posting writes: posted shipment, invoice and credit memo headers and lines, and stock entries.
 
 Called by the posting engine inside its transaction, after every check has passed; nothing here decides
-whether a document may post.
+whether a document may post. Every statement is built once and run with bind parameters; the lines of a
+posted document and its stock entries are each written with one executemany.
 """
 
 from __future__ import annotations
@@ -11,17 +12,33 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Insert, Table, insert
 
 from shopops.erp import amounts as am
 from shopops.erp import numbers
+from shopops.erp.lookups import MasterData
 from shopops.erp.sales import SalesLine
-from shopops.erp.stock import insert_entry
+from shopops.erp.stock import entry_values, insert_entries
 from shopops.store import tables as t
 from shopops.store.types import utcnow
 
 ZERO = Decimal(0)
 ADDRESS = ("name", "address", "address_2", "city", "post_code", "county", "country_code")
+_INSERTS: dict[str, Insert] = {
+    table.name: insert(table)
+    for table in (
+        t.erp_posted_shipment,
+        t.erp_posted_shipment_line,
+        t.erp_posted_invoice,
+        t.erp_posted_invoice_line,
+        t.erp_posted_credit_memo,
+        t.erp_posted_credit_memo_line,
+    )
+}
+
+
+def _insert(c: Connection, table: Table, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
+    c.execute(_INSERTS[table.name], rows)
 
 
 @dataclass(frozen=True)
@@ -35,10 +52,20 @@ class LinePosting:
 class DocumentWriter:
     """Writes the posted documents of one sales header on one posting date."""
 
-    def __init__(self, conn: Connection, head: dict[str, Any], posting_date: dt.date) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        head: dict[str, Any],
+        posting_date: dt.date,
+        *,
+        master: MasterData | None = None,
+        series: numbers.NumberBlocks | None = None,
+    ) -> None:
         self.c = conn
         self.head = head
         self.date = posting_date
+        self.master = master or MasterData(conn)
+        self.series = series or numbers.NumberBlocks(conn)
 
     def _common(self, no: str) -> dict[str, Any]:
         h = self.head
@@ -77,31 +104,29 @@ class DocumentWriter:
             "shopify_order_line_id": x.shopify_order_line_id,
         }
 
-    def _is_inventory(self, item_no: str) -> bool:
-        it = t.erp_item
-        return self.c.execute(select(it.c.type).where(it.c.no == item_no)).scalar_one() == "inventory"
-
-    def _stock(self, posting: LinePosting, quantity: Decimal, document_type: str, document_no: str) -> None:
-        x = posting.line
-        if x.type != "item" or not self._is_inventory(x.no):
-            return
-        insert_entry(
-            self.c,
-            item_no=x.no,
-            variant_code=x.variant_code,
-            location_code=x.location_code or "",
-            quantity=quantity,
-            entry_type="sale",
-            document_type=document_type,
-            document_no=document_no,
-            document_line_no=x.line_no,
-            description=x.description,
-            posting_date=self.date,
-        )
+    def _stock(self, postings: list[LinePosting], sign: int, document_type: str, document_no: str) -> None:
+        """One stock entry per inventory item line (``sign`` -1 takes stock, +1 puts it back), one statement."""
+        rows = [
+            entry_values(
+                item_no=p.line.no,
+                variant_code=p.line.variant_code,
+                location_code=p.line.location_code or "",
+                quantity=sign * p.quantity,
+                entry_type="sale",
+                document_type=document_type,
+                document_no=document_no,
+                document_line_no=p.line.line_no,
+                description=p.line.description,
+                posting_date=self.date,
+            )
+            for p in postings
+            if p.line.type == "item" and self.master.is_inventory(p.line.no)
+        ]
+        insert_entries(self.c, rows)
 
     def shipment(self, postings: list[LinePosting]) -> str:
         """A posted shipment of the order's lines; the stock leaves. Returns its no."""
-        no = numbers.next_no(self.c, numbers.POSTED_SHIPMENT)
+        no = self.series.next_no(numbers.POSTED_SHIPMENT)
         values = self._common(no)
         agent_code = self.head["shipping_agent_code"]
         tracking_no = self.head["package_tracking_no"]
@@ -109,39 +134,39 @@ class DocumentWriter:
             shipping_agent_code=agent_code or "",
             shipping_agent_service_code=self.head["shipping_agent_service_code"],
             tracking_no=tracking_no,
-            tracking_url=_tracking_url(self.c, agent_code, tracking_no),
+            tracking_url=self._tracking_url(agent_code, tracking_no),
             shopify_fulfillment_id=0,
         )
         if not values["location_code"]:
             values["location_code"] = next((p.line.location_code for p in postings if p.line.location_code), None)
-        self.c.execute(insert(t.erp_posted_shipment).values(**values))
-        rows = [{**self._line(no, p), "order_line_no": p.line.line_no} for p in postings]
-        self.c.execute(insert(t.erp_posted_shipment_line), rows)
-        for p in postings:
-            self._stock(p, -p.quantity, "sales_shipment", no)
+        _insert(self.c, t.erp_posted_shipment, values)
+        _insert(
+            self.c,
+            t.erp_posted_shipment_line,
+            [{**self._line(no, p), "order_line_no": p.line.line_no} for p in postings],
+        )
+        self._stock(postings, -1, "sales_shipment", no)
         return no
 
     def invoice(self, postings: list[LinePosting], *, take_stock: bool) -> str:
         """A posted invoice; ``take_stock`` for a sales invoice (an order's stock left with its shipment)."""
-        no = numbers.next_no(self.c, numbers.POSTED_INVOICE)
+        no = self.series.next_no(numbers.POSTED_INVOICE)
         lines = [{**self._line(no, p), "order_line_no": p.line.line_no, **self._amounts(p)} for p in postings]
         self._write(t.erp_posted_invoice, t.erp_posted_invoice_line, no, lines, {})
         if take_stock:
-            for p in postings:
-                self._stock(p, -p.quantity, "sales_invoice", no)
+            self._stock(postings, -1, "sales_invoice", no)
         return no
 
     def credit_memo(self, postings: list[LinePosting]) -> str:
         """A posted credit memo; restocked item lines come back into stock at their location."""
-        no = numbers.next_no(self.c, numbers.POSTED_CREDIT_MEMO)
+        no = self.series.next_no(numbers.POSTED_CREDIT_MEMO)
         lines = [{**self._line(no, p), **self._amounts(p)} for p in postings]
         extra = {
             "applies_to_doc_no": self.head["applies_to_doc_no"],
             "shopify_refund_id": self.head["shopify_refund_id"],
         }
         self._write(t.erp_posted_credit_memo, t.erp_posted_credit_memo_line, no, lines, extra)
-        for p in postings:
-            self._stock(p, p.quantity, "sales_credit_memo", no)
+        self._stock(postings, 1, "sales_credit_memo", no)
         return no
 
     def _write(
@@ -155,8 +180,18 @@ class DocumentWriter:
             amount_including_tax=sum((x["amount_including_tax"] for x in lines), ZERO),
             **extra,
         )
-        self.c.execute(insert(head_table).values(**values))
-        self.c.execute(insert(line_table), lines)
+        _insert(self.c, head_table, values)
+        _insert(self.c, line_table, lines)
+
+    def _tracking_url(self, agent_code: str | None, tracking_no: str) -> str:
+        if not agent_code or not tracking_no:
+            return ""
+        agent = self.master.shipping_agent(agent_code)
+        address = agent["internet_address"] if agent is not None else ""
+        if not address:
+            return ""
+        url = address.replace("%1", tracking_no) if "%1" in address else address + tracking_no
+        return str(url[:250])
 
     def _amounts(self, posting: LinePosting) -> dict[str, Any]:
         """The line's amounts for the quantity posted: the stored ones in full, else a proportional share."""
@@ -184,14 +219,3 @@ class DocumentWriter:
             "amount": amount,
             "amount_including_tax": amount_incl,
         }
-
-
-def _tracking_url(c: Connection, agent_code: str | None, tracking_no: str) -> str:
-    if not agent_code or not tracking_no:
-        return ""
-    sa = t.erp_shipping_agent
-    address = c.execute(select(sa.c.internet_address).where(sa.c.code == agent_code)).scalar_one_or_none()
-    if not address:
-        return ""
-    url = address.replace("%1", tracking_no) if "%1" in address else address + tracking_no
-    return url[:250]

@@ -22,15 +22,31 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shopops.erp import amounts as am
 from shopops.erp import numbers
 from shopops.erp import validation as v
 from shopops.erp._base import begin, frame, reading, record
-from shopops.erp.documents import DocumentExists, NewSalesLine, SalesDocument, SalesLine
-from shopops.errors import ConfigError, InvalidState, NotFound
+from shopops.erp.creating import (
+    HEADER_FIELDS,
+    LINE_NO_STEP,  # noqa: F401  (kept importable from here)
+    check_header_fields,
+    document_type_of,
+    insert_document,
+    insert_line,
+    require,
+)
+from shopops.erp.documents import (  # noqa: F401  (DocumentExists kept importable from here)
+    DocumentExists,
+    NewSalesDocument,
+    NewSalesLine,
+    SalesDocument,
+    SalesLine,
+)
+from shopops.erp.lookups import MasterData
+from shopops.errors import ConfigError, InvalidState, NotFound, ShopopsError
 from shopops.store import tables as t
 from shopops.store.types import utcnow
 
@@ -38,32 +54,41 @@ SH = t.erp_sales_header
 SL = t.erp_sales_line
 DOCUMENT_TYPES = t.SALES_DOCUMENT_TYPES
 LINE_TYPES = t.SALES_LINE_TYPES
-LINE_NO_STEP = 10000
 ZERO = Decimal(0)
+#: documents per transaction in ``create_many`` (each in its own savepoint)
+CREATE_BATCH_SIZE = 200
+CREATE_COLUMNS = ["document_type", "no", "status", "error"]
 
-# header fields a caller may set at creation or change with update_header (the rest are kept by the engine)
-HEADER_FIELDS = frozenset(
-    c.name
-    for c in SH.c
-    if c.name
-    not in {
-        "document_type",
-        "no",
-        "status",
-        "posted",
-        "posting_error",
-        "last_shipment_no",
-        "last_posting_no",
-        "created_at",
-        "updated_at",
-        "invoice_discount_amount",
-    }
+_HEADER = select(SH).where(SH.c.document_type == bindparam("doc_type"), SH.c.no == bindparam("no"))
+_HEADER_LOCKED = _HEADER.with_for_update()
+_LINES = (
+    select(SL)
+    .where(SL.c.document_type == bindparam("doc_type"), SL.c.document_no == bindparam("no"))
+    .order_by(SL.c.line_no)
 )
-
-
-def document_type_of(value: str) -> str:
-    """A checked document type (order, invoice, credit_memo)."""
-    return v.choice(value, "document_type", DOCUMENT_TYPES)
+_HAS_LINES = (
+    select(SL.c.line_no)
+    .where(SL.c.document_type == bindparam("doc_type"), SL.c.document_no == bindparam("no"))
+    .limit(1)
+)
+_SET_STATUS = (
+    update(SH)
+    .where(SH.c.document_type == bindparam("b_doc_type"), SH.c.no == bindparam("b_no"))
+    .values(status=bindparam("status"), updated_at=bindparam("updated_at"))
+)
+_SET_LINE_DISCOUNT = (
+    update(SL)
+    .where(
+        SL.c.document_type == bindparam("b_doc_type"),
+        SL.c.document_no == bindparam("b_no"),
+        SL.c.line_no == bindparam("b_line_no"),
+    )
+    .values(
+        inv_discount_amount=bindparam("inv_discount_amount"),
+        amount=bindparam("amount"),
+        amount_including_tax=bindparam("amount_including_tax"),
+    )
+)
 
 
 class Sales:
@@ -82,6 +107,7 @@ class Sales:
         *,
         no: str | None = None,
         on_conflict: Literal["error", "return"] = "error",
+        release: bool = False,
         conn: Connection | None = None,
         **header: Any,
     ) -> SalesDocument:
@@ -91,77 +117,91 @@ class Sales:
         prices_including_tax, location_code, shipping_agent_code, shop_code, shopify_order_id,
         shopify_order_no, shopify_refund_id, ...). Bill-to and ship-to default from the customer.
         When the Shopify order (or refund) has a document already, DocumentExists is raised, or with
-        ``on_conflict="return"`` that document is returned.
+        ``on_conflict="return"`` that document is returned. ``release`` creates it released (as
+        :meth:`release` right after would; it needs lines).
         """
         doc_type = document_type_of(document_type)
-        unknown = set(header) - HEADER_FIELDS
-        if unknown:
-            raise ConfigError(sorted(unknown)[0], f"is not a sales header field ({', '.join(sorted(HEADER_FIELDS))})")
         with begin(self._engine, conn) as c:
-            existing = self._existing_shopify(c, doc_type, header)
-            if existing is not None:
-                if on_conflict == "return":
-                    return self.get(doc_type, existing, conn=c)
-                raise DocumentExists(
-                    doc_type, existing, f"{doc_type} {existing} exists already for this Shopify record"
-                )
-            values = self._header_values(c, doc_type, customer_no, header)
-            values["no"] = v.code(no, "no", 20) if no else numbers.next_no(c, numbers.SERIES_FOR_DOCUMENT[doc_type])
-            now = utcnow()
-            try:
-                with c.begin_nested():
-                    c.execute(insert(SH).values(document_type=doc_type, created_at=now, updated_at=now, **values))
-            except IntegrityError:
-                raise DocumentExists(
-                    doc_type, values["no"], f"sales {doc_type} {values['no']} exists already"
-                ) from None
-            for line in lines:
-                self._insert_line(c, doc_type, values["no"], line, values["prices_including_tax"], values)
-            return self.get(doc_type, values["no"], conn=c)
+            made = self.create_no(
+                doc_type, customer_no, lines, no=no, on_conflict=on_conflict, release=release, conn=c,
+                savepoint=conn is not None, **header,
+            )  # fmt: skip
+            return self.get(doc_type, made, conn=c)
 
-    def _existing_shopify(self, c: Connection, doc_type: str, header: dict[str, Any]) -> str | None:
-        shop = header.get("shop_code")
-        if header.get("shopify_refund_id") is not None:
-            where = [SH.c.shop_code == shop, SH.c.shopify_refund_id == header["shopify_refund_id"]]
-        elif header.get("shopify_order_id") is not None:
-            where = [
-                SH.c.shop_code == shop,
-                SH.c.shopify_order_id == header["shopify_order_id"],
-                SH.c.document_type == doc_type,
-                SH.c.shopify_refund_id.is_(None),
-            ]
-        else:
-            return None
-        return c.execute(select(SH.c.no).where(*where)).scalar_one_or_none()
+    def create_no(
+        self,
+        document_type: str,
+        customer_no: str,
+        lines: Iterable[NewSalesLine] = (),
+        *,
+        no: str | None = None,
+        on_conflict: Literal["error", "return"] = "error",
+        release: bool = False,
+        conn: Connection | None = None,
+        savepoint: bool = True,
+        **header: Any,
+    ) -> str:
+        """:meth:`create`, returning only the document's no. (nothing is read back: for reports).
 
-    def _header_values(self, c: Connection, doc_type: str, customer_no: str, header: dict[str, Any]) -> dict[str, Any]:
-        customer = _customer(c, customer_no)
-        bill_to = _customer(c, header.get("bill_to_customer_no") or customer["no"])
-        values: dict[str, Any] = {"sell_to_customer_no": customer["no"], "bill_to_customer_no": bill_to["no"]}
-        for part in ("name", "address", "address_2", "city", "post_code", "county", "country_code"):
-            values[f"bill_to_{part}"] = header.get(f"bill_to_{part}", bill_to[part])
-            values[f"ship_to_{part}"] = header.get(f"ship_to_{part}", customer[part])
-        values["email"] = header.get("email", customer["email"])
-        values["phone"] = header.get("phone", customer["phone"])
-        values["currency_code"] = v.code(
-            header.get("currency_code", customer["currency_code"]), "currency_code", 10, required=False
-        )
-        for name, value in header.items():
-            values.setdefault(name, value)
-        values["prices_including_tax"] = bool(values.get("prices_including_tax", False))
-        for name, size in (("location_code", 10), ("shipping_agent_code", 10), ("shop_code", 20)):
-            values[name] = v.code(values.get(name), name, size, required=False) or None
-        if values["location_code"]:
-            _require(c, t.erp_location, "code", values["location_code"], "location")
-        if values["shipping_agent_code"]:
-            _require(c, t.erp_shipping_agent, "code", values["shipping_agent_code"], "shipping agent")
-        if values.get("shopify_order_id") is not None and not values["shop_code"]:
-            raise ConfigError("shop_code", "a document linked to a Shopify order needs the shop's code")
-        if doc_type != "credit_memo" and values.get("shopify_refund_id") is not None:
-            raise ConfigError("shopify_refund_id", "only a credit memo comes from a refund")
-        for name in ("shopify_order_no", "external_document_no", "package_tracking_no"):
-            values[name] = str(values.get(name) or "")
-        return values
+        ``savepoint=False`` leaves out the savepoint that lets the caller's transaction go on after
+        DocumentExists; a caller that rolls back on any error does not need it.
+        """
+        doc_type = document_type_of(document_type)
+        check_header_fields(header)
+        with begin(self._engine, conn) as c:
+            made, _ = insert_document(
+                c, MasterData(c), numbers.NumberBlocks(c), doc_type, customer_no, lines, header,
+                no=no, on_conflict=on_conflict, guard=savepoint and conn is not None, release=release,
+            )  # fmt: skip
+            return made
+
+    def create_many(
+        self,
+        documents: Iterable[NewSalesDocument],
+        *,
+        on_conflict: Literal["error", "return"] = "error",
+        release: bool = False,
+    ) -> pd.DataFrame:
+        """Create many documents fast: one row per document (document_type, no, status, error).
+
+        ``CREATE_BATCH_SIZE`` documents share a transaction, their master data and a block of numbers;
+        each is written in its own savepoint, so that a refused document (status "error", with the
+        reason) rolls back alone and the others are created ("created"; "exists" for a Shopify record
+        that has its document already when ``on_conflict="return"``). The numbers stay gapless.
+        ``release`` creates them released.
+        """
+        results: list[dict[str, Any]] = []
+        batch: list[NewSalesDocument] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) == CREATE_BATCH_SIZE:
+                results += self._create_batch(batch, on_conflict, release)
+                batch = []
+        if batch:
+            results += self._create_batch(batch, on_conflict, release)
+        return pd.DataFrame(results, columns=CREATE_COLUMNS)
+
+    def _create_batch(self, batch: list[NewSalesDocument], on_conflict: str, release: bool) -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = []
+        with self._engine.begin() as c:
+            master, series = MasterData(c), numbers.NumberBlocks(c, len(batch))
+            for doc in batch:
+                mark = series.mark()
+                try:
+                    doc_type = document_type_of(doc.document_type)
+                    check_header_fields(doc.header)
+                    with c.begin_nested():
+                        made, new = insert_document(
+                            c, master, series, doc_type, doc.customer_no, doc.lines, dict(doc.header),
+                            no=doc.no, on_conflict=on_conflict, guard=False, release=release,
+                        )  # fmt: skip
+                    results.append({"document_type": doc_type, "no": made, "status": "created" if new else "exists"})
+                except (ShopopsError, IntegrityError) as exc:
+                    series.restore(mark)
+                    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                    results.append({"document_type": doc.document_type, "no": doc.no, "status": "error", "error": text})
+            series.close()
+        return results
 
     def add_line(self, document_type: str, no: str, line: NewSalesLine, *, conn: Connection | None = None) -> SalesLine:
         """Add a line to an open, unposted document."""
@@ -170,69 +210,8 @@ class Sales:
             head = self._header_row(c, doc_type, no, lock=True)
             if head["posted"] or head["status"] != "open":
                 raise InvalidState(f"{doc_type} {head['no']} is {_state(head)}; reopen it to change its lines")
-            line_no = self._insert_line(c, doc_type, head["no"], line, head["prices_including_tax"], head)
+            line_no = insert_line(c, doc_type, head["no"], line, head)
             return next(x for x in self.get(doc_type, head["no"], conn=c).lines if x.line_no == line_no)
-
-    def _insert_line(
-        self, c: Connection, doc_type: str, no: str, line: NewSalesLine, incl_tax: bool, head: dict[str, Any]
-    ) -> int:
-        line_type = v.choice(line.type, "type", LINE_TYPES)
-        item_no = v.code(line.no, "no", 20, required=line_type != "comment")
-        variant = v.code(line.variant_code, "variant_code", 10, required=False)
-        location = v.code(line.location_code, "location_code", 10, required=False) or None
-        description = line.description
-        unit_price = line.unit_price
-        if line_type == "item":
-            item = _require(c, t.erp_item, "no", item_no, "item")
-            description = item["description"] if description is None else description
-            unit_price = item["unit_price"] if unit_price is None else unit_price
-            if item["type"] == "inventory":
-                location = location or head.get("location_code")
-            if variant:
-                iv = t.erp_item_variant
-                if c.execute(select(iv.c.code).where(iv.c.item_no == item_no, iv.c.code == variant)).first() is None:
-                    raise NotFound(f"variant {variant} of item {item_no} does not exist")
-        elif line_type == "gl_account":
-            account = _require(c, t.erp_gl_account, "no", item_no, "G/L account")
-            description = account["name"] if description is None else description
-        if location:
-            _require(c, t.erp_location, "code", location, "location")
-        quantity = v.decimal(line.quantity, "quantity", required=True)
-        price = v.decimal(unit_price, "unit_price")
-        discount = v.decimal(line.line_discount_amount, "line_discount_amount")
-        tax = v.decimal(line.tax_percent, "tax_percent", minimum=ZERO)
-        amounts = am.line_amounts(
-            quantity, price, line_discount_amount=discount, tax_percent=tax, prices_including_tax=incl_tax
-        )
-        if line_type == "comment":
-            quantity = price = discount = ZERO
-            amounts = am.LineAmounts(ZERO, ZERO)
-        last = c.execute(
-            select(func.max(SL.c.line_no)).where(SL.c.document_type == doc_type, SL.c.document_no == no)
-        ).scalar_one()
-        line_no = (last or 0) + LINE_NO_STEP
-        c.execute(
-            insert(SL).values(
-                document_type=doc_type,
-                document_no=no,
-                line_no=line_no,
-                type=line_type,
-                no=item_no,
-                variant_code=variant,
-                location_code=location,
-                description=v.text((description or "")[:100], "description", 100),
-                unit_of_measure_code=v.code(line.unit_of_measure_code, "unit_of_measure_code", 10, required=False),
-                quantity=quantity,
-                unit_price=price,
-                line_discount_amount=discount,
-                tax_percent=tax,
-                amount=amounts.amount,
-                amount_including_tax=amounts.amount_including_tax,
-                shopify_line_type=v.text(line.shopify_line_type, "shopify_line_type", 20),
-                shopify_order_line_id=line.shopify_order_line_id,
-            )
-        )
-        return line_no
 
     # --- change -------------------------------------------------------------------------------------
 
@@ -248,7 +227,8 @@ class Sales:
                 raise InvalidState(f"{doc_type} {head['no']} is posted")
             if changes.get("shipping_agent_code"):
                 changes["shipping_agent_code"] = v.code(changes["shipping_agent_code"], "shipping_agent_code", 10)
-                _require(c, t.erp_shipping_agent, "code", changes["shipping_agent_code"], "shipping agent")
+                code = changes["shipping_agent_code"]
+                require(MasterData(c).shipping_agent(code), "shipping agent", code)
             c.execute(_header_update(doc_type, head["no"]).values(updated_at=utcnow(), **changes))
 
     def release(self, document_type: str, no: str, *, conn: Connection | None = None) -> None:
@@ -265,14 +245,11 @@ class Sales:
             head = self._header_row(c, doc_type, no, lock=True)
             if head["posted"]:
                 raise InvalidState(f"{doc_type} {head['no']} is posted")
-            if (
-                status == "released"
-                and not c.execute(
-                    select(SL.c.line_no).where(SL.c.document_type == doc_type, SL.c.document_no == head["no"]).limit(1)
-                ).first()
-            ):
+            if status == "released" and not c.execute(_HAS_LINES, {"doc_type": doc_type, "no": head["no"]}).first():
                 raise InvalidState(f"{doc_type} {head['no']} has no lines to release")
-            c.execute(_header_update(doc_type, head["no"]).values(status=status, updated_at=utcnow()))
+            c.execute(
+                _SET_STATUS, {"b_doc_type": doc_type, "b_no": head["no"], "status": status, "updated_at": utcnow()}
+            )
 
     def apply_invoice_discount(
         self, document_type: str, no: str, amount: Decimal | int | str, *, conn: Connection | None = None
@@ -295,6 +272,7 @@ class Sales:
                     "invoice_discount_amount", f"{total} is more than the lines' total {sum(bases, ZERO)}"
                 )
             shares = am.allocate(total, bases) if total else [ZERO] * len(lines)
+            changes = []
             for line, share in zip(lines, shares, strict=True):
                 amounts = am.line_amounts(
                     line.quantity,
@@ -304,15 +282,18 @@ class Sales:
                     tax_percent=line.tax_percent,
                     prices_including_tax=head["prices_including_tax"],
                 )
-                c.execute(
-                    update(SL)
-                    .where(SL.c.document_type == doc_type, SL.c.document_no == head["no"], SL.c.line_no == line.line_no)
-                    .values(
-                        inv_discount_amount=share,
-                        amount=amounts.amount,
-                        amount_including_tax=amounts.amount_including_tax,
-                    )
+                changes.append(
+                    {
+                        "b_doc_type": doc_type,
+                        "b_no": head["no"],
+                        "b_line_no": line.line_no,
+                        "inv_discount_amount": share,
+                        "amount": amounts.amount,
+                        "amount_including_tax": amounts.amount_including_tax,
+                    }
                 )
+            if changes:
+                c.execute(_SET_LINE_DISCOUNT, changes)
             c.execute(_header_update(doc_type, head["no"]).values(invoice_discount_amount=total, updated_at=utcnow()))
 
     def delete(self, document_type: str, no: str, *, conn: Connection | None = None) -> None:
@@ -395,10 +376,8 @@ class Sales:
 
 def header_row(c: Connection, doc_type: str, no: str, *, lock: bool = False) -> dict[str, Any]:
     """The header's columns (locked for update on PostgreSQL when ``lock``); NotFound when missing."""
-    query = select(SH).where(SH.c.document_type == doc_type, SH.c.no == no.strip().upper())
-    if lock and c.dialect.name == "postgresql":
-        query = query.with_for_update()
-    row = c.execute(query).mappings().first()
+    query = _HEADER_LOCKED if lock and c.dialect.name == "postgresql" else _HEADER
+    row = c.execute(query, {"doc_type": doc_type, "no": no.strip().upper()}).mappings().first()
     if row is None:
         raise NotFound(f"sales {doc_type.replace('_', ' ')} {no} does not exist")
     return dict(row)
@@ -406,10 +385,7 @@ def header_row(c: Connection, doc_type: str, no: str, *, lock: bool = False) -> 
 
 def document_lines(c: Connection, doc_type: str, no: str) -> list[SalesLine]:
     """The document's lines in line order."""
-    rows = c.execute(
-        select(SL).where(SL.c.document_type == doc_type, SL.c.document_no == no).order_by(SL.c.line_no)
-    ).mappings()
-    return [record(SalesLine, r) for r in rows]
+    return [record(SalesLine, r) for r in c.execute(_LINES, {"doc_type": doc_type, "no": no}).mappings()]
 
 
 def _header_update(doc_type: str, no: str) -> Any:
@@ -418,17 +394,6 @@ def _header_update(doc_type: str, no: str) -> Any:
 
 def _state(head: dict[str, Any]) -> str:
     return "posted" if head["posted"] else str(head["status"])
-
-
-def _customer(c: Connection, no: str) -> dict[str, Any]:
-    return _require(c, t.erp_customer, "no", v.code(no, "customer_no", 20), "customer")
-
-
-def _require(c: Connection, table: Table, key: str, value: str, label: str) -> dict[str, Any]:
-    row = c.execute(select(table).where(table.c[key] == value)).mappings().first()
-    if row is None:
-        raise NotFound(f"{label} {value} does not exist")
-    return dict(row)
 
 
 def line_keys(lines: Sequence[SalesLine]) -> set[tuple[str, int | None]]:

@@ -71,6 +71,44 @@ def insert_entry(
     return int(result.scalar_one())
 
 
+_INSERT_ENTRIES = insert(SE)
+
+
+def entry_values(
+    *,
+    item_no: str,
+    location_code: str,
+    quantity: Decimal,
+    entry_type: str,
+    variant_code: str = "",
+    document_type: str = "",
+    document_no: str = "",
+    document_line_no: int | None = None,
+    description: str = "",
+    posting_date: dt.date | None = None,
+) -> dict[str, Any]:
+    """The columns of one stock entry, for :func:`insert_entries`."""
+    return {
+        "entry_type": entry_type,
+        "item_no": item_no,
+        "variant_code": variant_code,
+        "location_code": location_code,
+        "quantity": quantity,
+        "document_type": document_type,
+        "document_no": document_no,
+        "document_line_no": document_line_no,
+        "description": description[:100],
+        "posting_date": posting_date or today(),
+        "created_at": utcnow(),
+    }
+
+
+def insert_entries(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Write many stock entries with one statement (a posting's lines), in the caller's transaction."""
+    if rows:
+        conn.execute(_INSERT_ENTRIES, rows)
+
+
 def on_hand_by_key(
     conn: Connection, item_no: str | None = None, location_code: str | None = None
 ) -> dict[Key, Decimal]:

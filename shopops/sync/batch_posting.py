@@ -6,7 +6,8 @@
 
 The unposted documents of the shop's Shopify orders that pass the filters (document no., Shopify order
 no., status, document date up to) are posted one by one by the ERP's posting engine, each in its own
-transaction, with the given posting date (BC's "Replace Posting Date") or the document's. A document that
+savepoint of a transaction shared by a few hundred documents, with the given posting date (BC's
+"Replace Posting Date") or the document's. A document that
 cannot post keeps the reason in its ``posting_error``, is written to the skipped-record log, and the batch
 goes on (counted ``failed``); the others count as ``posted``. Posted documents are never taken again, so
 a second run posts nothing. ``dry_run`` returns the documents it would post.

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shopops.erp import Erp
@@ -83,20 +83,51 @@ def candidates(conn: Connection, shop: str, params: dict[str, Any]) -> list[dict
     return [dict(r) for r in conn.execute(query.order_by(O.c.shopify_created_at, O.c.id)).mappings()]
 
 
+def _order_rows(table: Any) -> Any:
+    return select(table).where(table.c.shop_code == bindparam("b_shop"), table.c.order_id == bindparam("b_order_id"))
+
+
+# built once: building a statement per order cost more than running it
+_ORDER = select(O).where(O.c.shop_code == bindparam("b_shop"), O.c.id == bindparam("b_order_id"))
+_ORDER_ROWS = {
+    "lines": _order_rows(t.shopify_order_line),
+    "shipping": _order_rows(t.shopify_order_shipping_line),
+    "taxes": _order_rows(t.shopify_order_tax_line),
+}
+_PROCESSED = select(O.c.processed).where(O.c.shop_code == bindparam("b_shop"), O.c.id == bindparam("b_order_id"))
+_PROCESSED_LOCKED = _PROCESSED.with_for_update()
+_EXISTING = (
+    select(SH.c.no)
+    .where(SH.c.shop_code == bindparam("b_shop"), SH.c.shopify_order_id == bindparam("b_order_id"))
+    .where(SH.c.shopify_refund_id.is_(None))
+    .order_by(SH.c.document_type)
+)
+_MARK_PROCESSED = (
+    update(O)
+    .where(O.c.shop_code == bindparam("b_shop"), O.c.id == bindparam("b_order_id"))
+    .values(
+        processed=True,
+        sales_document_no=bindparam("no"),
+        processed_currency_handling=bindparam("currency_handling"),
+        has_error=False,
+        error_message=None,
+    )
+)
+_REFUND = t.shopify_refund
+_REFUNDS_PROCESSED = (
+    update(_REFUND)
+    .where(_REFUND.c.shop_code == bindparam("b_shop"), _REFUND.c.order_id == bindparam("b_order_id"))
+    .values(processed=True)
+)
+
+
 def load_order(conn: Connection, shop: str, order_id: int) -> dict[str, Any]:
     """The order's header and the rows its document is made from (lines, shipping lines, tax lines)."""
-
-    def rows(table: Any) -> list[dict[str, Any]]:
-        query = select(table).where(table.c.shop_code == shop, table.c.order_id == order_id)
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-    header = conn.execute(select(O).where(O.c.shop_code == shop, O.c.id == order_id)).mappings().one()
-    return {
-        "header": dict(header),
-        "lines": rows(t.shopify_order_line),
-        "shipping": rows(t.shopify_order_shipping_line),
-        "taxes": rows(t.shopify_order_tax_line),
-    }
+    key = {"b_shop": shop, "b_order_id": order_id}
+    order: dict[str, Any] = {"header": dict(conn.execute(_ORDER, key).mappings().one())}
+    for name, query in _ORDER_ROWS.items():
+        order[name] = [dict(r) for r in conn.execute(query, key).mappings()]
+    return order
 
 
 def map_order(
@@ -121,10 +152,7 @@ def map_order(
 
 def existing_document(conn: Connection, shop: str, order_id: int) -> str | None:
     """The no. of the order or invoice made from this Shopify order already, if any."""
-    query = select(SH.c.no).where(
-        SH.c.shop_code == shop, SH.c.shopify_order_id == order_id, SH.c.shopify_refund_id.is_(None)
-    )
-    return conn.execute(query.order_by(SH.c.document_type)).scalars().first()
+    return conn.execute(_EXISTING, {"b_shop": shop, "b_order_id": order_id}).scalars().first()
 
 
 def write_document(
@@ -141,10 +169,9 @@ def write_document(
     """
     header = order["header"]
     shop, order_id = header["shop_code"], header["id"]
-    locked = select(O.c.processed).where(O.c.shop_code == shop, O.c.id == order_id)
-    if conn.dialect.name == "postgresql":
-        locked = locked.with_for_update()
-    if conn.execute(locked).scalar_one():
+    key = {"b_shop": shop, "b_order_id": order_id}
+    locked = _PROCESSED_LOCKED if conn.dialect.name == "postgresql" else _PROCESSED
+    if conn.execute(locked, key).scalar_one():
         return "already processed", header.get("sales_document_no") or ""
     action = "linked"
     no = existing_document(conn, shop, order_id)
@@ -154,28 +181,20 @@ def write_document(
         if customer_no is None:
             customer_no = erp_numbers.next_no(conn, CUSTOMER_SERIES)
             erp.customers.add(customer_no, conn=conn, **(customer.create or {}))
-        doc = erp.sales.create(
-            planned.document_type, customer_no, planned.lines, no=planned.no, conn=conn, **planned.header
-        )
-        no = doc.no
+        # released at once unless the discount must be spread over the open document first; no savepoint
+        # and no read-back: any refusal rolls this whole transaction back
+        release_now = settings.auto_release_sales_orders and not planned.invoice_discount
+        no = erp.sales.create_no(
+            planned.document_type, customer_no, planned.lines, no=planned.no, release=release_now, conn=conn,
+            savepoint=False, **planned.header,
+        )  # fmt: skip
         if planned.invoice_discount:
             erp.sales.apply_invoice_discount(planned.document_type, no, planned.invoice_discount, conn=conn)
-        if settings.auto_release_sales_orders:
-            erp.sales.release(planned.document_type, no, conn=conn)
-    conn.execute(
-        update(O)
-        .where(O.c.shop_code == shop, O.c.id == order_id)
-        .values(
-            processed=True,
-            sales_document_no=no,
-            processed_currency_handling=settings.currency_handling,
-            has_error=False,
-            error_message=None,
-        )
-    )
+            if settings.auto_release_sales_orders:
+                erp.sales.release(planned.document_type, no, conn=conn)
+    conn.execute(_MARK_PROCESSED, {**key, "no": no, "currency_handling": settings.currency_handling})
     # refunds made before the document are in it already (it takes the current quantities): never credit them
-    refund = t.shopify_refund
-    conn.execute(update(refund).where(refund.c.shop_code == shop, refund.c.order_id == order_id).values(processed=True))
+    conn.execute(_REFUNDS_PROCESSED, key)
     return action, no
 
 

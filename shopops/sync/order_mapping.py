@@ -25,7 +25,7 @@ on, the SKU (and the variant's barcode, when known) is looked up as a barcode.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -88,43 +88,92 @@ def _code(value: str | None, size: int = 20) -> str:
 
 
 class ErpLookups:
-    """:class:`Lookups` answered by the ERP facade (and two small reads it has no method for)."""
+    """:class:`Lookups` answered by the ERP facade (and two small reads it has no method for).
+
+    One instance serves one report run: item answers (found or not) are remembered for the run, as
+    are the customers found, so that a thousand orders of fifty items read each item once. A customer
+    that was not found is asked again (the run may create it with an earlier order).
+    """
 
     def __init__(self, erp: Erp) -> None:
         self.erp = erp
+        self._items: dict[tuple[str, ...], Any] = {}
+        self._customers: dict[tuple[str, ...], Any] = {}
+
+    def _item(self, key: tuple[str, ...], ask: Callable[[], Any]) -> Any:
+        if key not in self._items:
+            self._items[key] = ask()
+        return self._items[key]
+
+    def _customer(self, key: tuple[str, ...], ask: Callable[[], Any]) -> Any:
+        found = self._customers.get(key)
+        if found is None:
+            found = ask()
+            if found:
+                self._customers[key] = found
+        return found
 
     def item_exists(self, no: str) -> bool:
-        return bool(_code(no)) and len(no.strip()) <= 20 and self.erp.items.find(no) is not None
+        return bool(
+            self._item(
+                ("item", no),
+                lambda: bool(_code(no)) and len(no.strip()) <= 20 and self.erp.items.find(no) is not None,
+            )
+        )
 
     def variant_exists(self, item_no: str, code: str) -> bool:
-        return len(code.strip()) <= 10 and self.erp.items.variant(item_no, code) is not None
+        return bool(
+            self._item(
+                ("variant", item_no, code),
+                lambda: len(code.strip()) <= 10 and self.erp.items.variant(item_no, code) is not None,
+            )
+        )
 
     def items_with_variant(self, code: str) -> list[str]:
-        iv = t.erp_item_variant
-        query = select(iv.c.item_no).where(iv.c.code == _code(code, 10)).order_by(iv.c.item_no)
-        with self.erp.engine.connect() as conn:
-            return list(conn.execute(query).scalars())
+        def ask() -> list[str]:
+            iv = t.erp_item_variant
+            query = select(iv.c.item_no).where(iv.c.code == _code(code, 10)).order_by(iv.c.item_no)
+            with self.erp.engine.connect() as conn:
+                return list(conn.execute(query).scalars())
+
+        return list(self._item(("with_variant", code), ask))
 
     def item_by_vendor_item_no(self, vendor_item_no: str) -> str | None:
-        item = self.erp.items.find_by_vendor_item_no(vendor_item_no)
-        return item.no if item else None
+        def ask() -> str | None:
+            item = self.erp.items.find_by_vendor_item_no(vendor_item_no)
+            return item.no if item else None
+
+        found: str | None = self._item(("vendor", vendor_item_no), ask)
+        return found
 
     def item_by_barcode(self, barcode: str) -> tuple[str, str] | None:
-        if len(barcode.strip()) > 50:
-            return None
-        ref = self.erp.items.find_by_reference(barcode)
-        return (ref.item_no, ref.variant_code) if ref else None
+        def ask() -> tuple[str, str] | None:
+            if len(barcode.strip()) > 50:
+                return None
+            ref = self.erp.items.find_by_reference(barcode)
+            return (ref.item_no, ref.variant_code) if ref else None
+
+        found: tuple[str, str] | None = self._item(("barcode", barcode), ask)
+        return found
 
     def customer_exists(self, no: str) -> bool:
-        return self.erp.customers.find(no) is not None
+        return bool(self._customer(("no", no), lambda: self.erp.customers.find(no) is not None))
 
     def customer_by_email(self, email: str) -> str | None:
-        found = self.erp.customers.find_by_email(email)
-        return found.no if found else None
+        def ask() -> str | None:
+            found = self.erp.customers.find_by_email(email)
+            return found.no if found else None
+
+        no: str | None = self._customer(("email", email.strip().lower()), ask)
+        return no
 
     def customer_by_phone(self, phone: str) -> str | None:
-        found = self.erp.customers.find_by_phone(phone)
-        return found.no if found else None
+        def ask() -> str | None:
+            found = self.erp.customers.find_by_phone(phone)
+            return found.no if found else None
+
+        no: str | None = self._customer(("phone", phone), ask)
+        return no
 
     def customer_by_address(self, name: str, address: Mapping[str, str]) -> str | None:
         c = t.erp_customer
