@@ -22,7 +22,8 @@ from shopops.store.types import utcnow
 from shopops.sync import builtin as _builtin  # noqa: F401  (registers the built-in reports)
 from shopops.sync import order_to_cash as _order_to_cash  # noqa: F401  (registers 30103, 296, 297)
 from shopops.sync import runbook_report as _runbook_report  # noqa: F401  (registers the runbook report)
-from shopops.sync import sync_orders, sync_payouts  # noqa: F401  (registers sync-orders and sync-payouts)
+from shopops.sync import sync_customers as _sync_customers  # noqa: F401  (registers sync-customers, sync-images)
+from shopops.sync import sync_inventory, sync_orders, sync_payouts, sync_products  # noqa: F401  (registers the four)
 from shopops.sync import sync_shipments as _sync_shipments  # noqa: F401  (registers sync-shipments)
 from shopops.sync.clients import client_for
 from shopops.sync.context import RunContext, RunResult

@@ -941,7 +941,188 @@ shopify_dispute = Table(
 # --- order to cash additions (migration 0003): end --------------------------------------------------------
 
 # --- catalog (migration 0004): begin -----------------------------------------------------------------------
+# Shopify locations mapped to ERP location filters, the product/variant mirror that maps Shopify variants to
+# ERP items (sync-products, sync-inventory), Shopify's stock per level (BC's Shop Inventory) and a minimal
+# ERP price list (the ERP has none of its own yet).
+from sqlalchemy import Date  # noqa: E402
+
+STOCK_CALCULATIONS = ("off", "on_hand", "available", "projected")
+INVENTORY_QUANTITY_NAMES = ("available", "on_hand")
+
+shop_location = Table(
+    "shop_location",
+    metadata,
+    # BC's "Shpfy Shop Location": which ERP locations feed a Shopify location, and how stock is calculated
+    _shop_fk(),
+    Column("location_id", BigInteger, nullable=False),
+    Column("name", String(100), nullable=False, server_default=""),
+    _flag("active"),
+    _flag("is_primary"),
+    _flag("is_fulfillment_service"),
+    # BC location filter: codes joined by | (e.g. "MAIN|EAST"); blank = every ERP location
+    Column("erp_location_filter", String(250), nullable=False, server_default=""),
+    Column("stock_calculation", String(20), nullable=False, server_default="off"),
+    Column("quantity_name", String(20), nullable=False, server_default="available"),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("shop_code", "location_id", name="pk_shop_location"),
+    CheckConstraint(_in("stock_calculation", STOCK_CALCULATIONS), name="stock_calculation"),
+    CheckConstraint(_in("quantity_name", INVENTORY_QUANTITY_NAMES), name="quantity_name"),
+)
+
+shopify_product = Table(
+    "shopify_product",
+    metadata,
+    # BC's "Shpfy Product": the product as last seen or sent, the item it maps to, and a hash of what was sent
+    _shop_fk(),
+    Column("id", BigInteger, nullable=False),
+    Column("title", String(255), nullable=False, server_default=""),
+    Column("status", String(20), nullable=False, server_default=""),
+    Column("vendor", String(255), nullable=False, server_default=""),
+    Column("product_type", String(255), nullable=False, server_default=""),
+    Column("item_no", String(20)),
+    Column("shopify_updated_at", UTCDateTime),
+    # echo suppression: an import skips a product whose last change was the ERP's own push
+    Column("last_updated_by_erp_at", UTCDateTime),
+    Column("hash", String(64), nullable=False, server_default=""),
+    _flag("has_error"),
+    Column("error_message", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("shop_code", "id", name="pk_shopify_product"),
+)
+Index("ix_shopify_product_item", shopify_product.c.shop_code, shopify_product.c.item_no)
+
+shopify_variant = Table(
+    "shopify_variant",
+    metadata,
+    # BC's "Shpfy Variant": a Shopify variant, its inventory item, and the ERP item and variant it maps to
+    _shop_fk(),
+    Column("id", BigInteger, nullable=False),
+    Column("product_id", BigInteger, nullable=False),
+    Column("title", String(255), nullable=False, server_default=""),
+    Column("sku", String(255), nullable=False, server_default=""),
+    Column("barcode", String(255), nullable=False, server_default=""),
+    Column("price", Money),
+    Column("compare_at_price", Money),
+    Column("inventory_item_id", BigInteger),
+    Column("item_no", String(20)),
+    Column("variant_code", String(10), nullable=False, server_default=""),
+    Column("hash", String(64), nullable=False, server_default=""),
+    _flag("has_error"),
+    Column("error_message", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("shop_code", "id", name="pk_shopify_variant"),
+)
+Index("ix_shopify_variant_inventory_item", shopify_variant.c.shop_code, shopify_variant.c.inventory_item_id)
+Index("ix_shopify_variant_item", shopify_variant.c.shop_code, shopify_variant.c.item_no, shopify_variant.c.variant_code)
+Index("ix_shopify_variant_product", shopify_variant.c.shop_code, shopify_variant.c.product_id)
+
+shopify_inventory_level = Table(
+    "shopify_inventory_level",
+    metadata,
+    # BC's "Shpfy Shop Inventory": Shopify's stock per inventory item and location, as last imported or pushed
+    _shop_fk(),
+    Column("location_id", BigInteger, nullable=False),
+    Column("inventory_item_id", BigInteger, nullable=False),
+    Column("variant_id", BigInteger),
+    Column("shopify_quantity", Integer),
+    Column("erp_quantity", Integer),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("shop_code", "location_id", "inventory_item_id", name="pk_shopify_inventory_level"),
+)
+
+erp_price_list_line = Table(
+    "erp_price_list_line",
+    metadata,
+    # a minimal sales price list: price per item (and variant) for a price group and currency, from a date
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_no", String(20), ForeignKey("erp_item.no", ondelete="CASCADE"), nullable=False),
+    Column("variant_code", String(10), nullable=False, server_default=""),
+    Column("price_group", String(20), nullable=False, server_default=""),
+    Column("currency_code", String(10), nullable=False, server_default=""),
+    Column("starting_date", Date),
+    Column("unit_price", Money, nullable=False),
+    Column("compare_at_price", Money),
+    _flag("price_includes_tax"),
+)
+Index(
+    "ix_erp_price_list_line_lookup",
+    erp_price_list_line.c.item_no,
+    erp_price_list_line.c.price_group,
+    erp_price_list_line.c.currency_code,
+)
 # --- catalog (migration 0004): end -------------------------------------------------------------------------
+
+# --- customers and images (migration 0005): begin ------------------------------------------------------
+# The customer mirror that links Shopify customers to ERP customers (sync-customers), ERP item pictures and
+# the media each was sent as or taken from (sync-images).
+from sqlalchemy import LargeBinary  # noqa: E402
+
+LAST_UPDATED_BY = ("erp", "shopify")
+
+shopify_customer = Table(
+    "shopify_customer",
+    metadata,
+    # BC's "Shpfy Customer": a Shopify customer as last seen or sent, and the ERP customer it is linked to
+    _shop_fk(),
+    Column("id", BigInteger, nullable=False),
+    Column("email", String(255), nullable=False, server_default=""),
+    Column("phone", String(50), nullable=False, server_default=""),
+    Column("first_name", String(100), nullable=False, server_default=""),
+    Column("last_name", String(100), nullable=False, server_default=""),
+    Column("company", String(255), nullable=False, server_default=""),
+    Column("address1", String(255), nullable=False, server_default=""),
+    Column("address2", String(255), nullable=False, server_default=""),
+    Column("city", String(100), nullable=False, server_default=""),
+    Column("zip", String(20), nullable=False, server_default=""),
+    Column("province_code", String(30), nullable=False, server_default=""),
+    Column("country_code", String(10), nullable=False, server_default=""),
+    Column("shopify_updated_at", UTCDateTime),
+    Column("erp_customer_no", String(20)),
+    # echo suppression: hash of the shared content as last sent or received, and which side wrote it last
+    Column("hash", String(64), nullable=False, server_default=""),
+    Column("last_updated_by", String(10), nullable=False, server_default="shopify"),
+    _flag("has_error"),
+    Column("error_message", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("shop_code", "id", name="pk_shopify_customer"),
+    CheckConstraint(_in("last_updated_by", LAST_UPDATED_BY), name="last_updated_by"),
+)
+Index("ix_shopify_customer_erp_no", shopify_customer.c.shop_code, shopify_customer.c.erp_customer_no)
+
+erp_item_picture = Table(
+    "erp_item_picture",
+    metadata,
+    # BC's Item/Item Variant picture: the bytes (or a file holding them) and their SHA-256
+    Column("item_no", String(20), ForeignKey("erp_item.no", ondelete="CASCADE"), nullable=False),
+    Column("variant_code", String(10), nullable=False, server_default=""),
+    Column("content", LargeBinary),
+    Column("file_path", String(500)),
+    Column("content_type", String(100), nullable=False, server_default="image/png"),
+    Column("sha256", String(64), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("item_no", "variant_code", name="pk_erp_item_picture"),
+)
+
+shopify_media_link = Table(
+    "shopify_media_link",
+    metadata,
+    # BC's Image Id / Image Hash on Shpfy Product and Variant: which media shows an item (variant) picture
+    _shop_fk(),
+    Column("item_no", String(20), nullable=False),
+    Column("variant_code", String(10), nullable=False, server_default=""),
+    Column("product_id", BigInteger, nullable=False),
+    Column("variant_id", BigInteger),
+    Column("media_id", BigInteger),
+    Column("media_url", String(1000), nullable=False, server_default=""),
+    Column("sha256", String(64), nullable=False, server_default=""),
+    Column("last_updated_by", String(10), nullable=False, server_default="erp"),
+    _flag("has_error"),
+    Column("error_message", Text),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("shop_code", "item_no", "variant_code", name="pk_shopify_media_link"),
+    CheckConstraint(_in("last_updated_by", LAST_UPDATED_BY), name="last_updated_by"),
+)
+# --- customers and images (migration 0005): end --------------------------------------------------------
 
 __all__ = [
     "ENTRY_STATUSES",
