@@ -16,13 +16,14 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from shopops.demo_shop import CATEGORY, prepare_shop
 from shopops.queue import Recurrence, Status
 from shopops.workspace import Workspace, open_workspace
 
 DEMO_DB = "shopops-demo.db"
 TOKEN_ENV = "SHOPOPS_DEMO_TOKEN"
 SHOP = "DEMO"
-CATEGORY = "SHOPIFY"
+PLAN = "plus"  # the sandbox's rate limit: a Plus shop, so the whole day fits in about a minute
 
 
 def _fresh(path: Path) -> None:
@@ -30,15 +31,33 @@ def _fresh(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+# a day's work in the order the data flows: catalog out, orders in, documents, posting, fulfilment, money
+PIPELINE = (
+    "check-connection",
+    "sync-products",
+    "sync-customers",
+    "sync-orders",
+    "create-sales-documents",
+    "batch-post-sales-orders",
+    "batch-post-sales-invoices",
+    "sync-shipments",
+    "sync-inventory",
+    "sync-images",
+    "sync-payouts",
+)
+
+
 def shop_reports(ws: Workspace) -> list[str]:
-    """The reports that sync a shop (those with a Business Central id), in BC's order of a day's work."""
-    return [spec.name for spec in sorted(ws.registry, key=lambda s: s.bc_id or 0) if spec.bc_id and spec.needs_shop]
+    """The pipeline's reports this installation has, in order."""
+    return [name for name in PIPELINE if name in ws.registry]
 
 
 def set_up(ws: Workspace, url: str) -> list[Any]:
-    """The demo shop, its card, and a schedule of recurring entries (on hold, so the demo ends)."""
-    ws.shops.add(SHOP, url=url, token_env=TOKEN_ENV, category=CATEGORY, logging_mode="error_only")
+    """The demo shop set up as on day one (initial import, mappings), and a schedule (on hold)."""
+    prepare_shop(ws, SHOP, url=url, token_env=TOKEN_ENV)
+    ws.shops.set(SHOP, logging_mode="error_only")
     schedule = []
+    every_15 = Recurrence(every_minutes=15, weekdays="Mon-Fri", between=("06:00", "22:00"), tz="Europe/Copenhagen")
     for name in shop_reports(ws):
         schedule.append(
             ws.queue.enqueue(
@@ -48,9 +67,7 @@ def set_up(ws: Workspace, url: str) -> list[Any]:
                 max_attempts=3,
                 rerun_delay_s=60,
                 on_hold=True,
-                recurrence=Recurrence(
-                    every_minutes=15, weekdays="Mon-Fri", between=("06:00", "22:00"), tz="Europe/Copenhagen"
-                ),
+                recurrence=every_15,
                 description=f"{name} every 15 minutes on weekdays",
             )
         )
@@ -66,14 +83,10 @@ def set_up(ws: Workspace, url: str) -> list[Any]:
 
 
 def queue_now(ws: Workspace) -> list[Any]:
-    """What an analyst's run-now buttons would queue: every shop report, plus the queue self-tests."""
-    entries = [ws.run("check-connection", shop=SHOP)]
-    entries += [ws.run(name, shop=SHOP) for name in shop_reports(ws)]
-    entries += [ws.queue.enqueue("noop", description="queue self-test") for _ in range(20)]
-    entries += [
-        ws.queue.enqueue("pause", params={"seconds": 0.3}, category="MAINTENANCE", description="serialised pause")
-        for _ in range(3)
-    ]
+    """What an analyst's run-now buttons would queue: the day's pipeline, one entry per report, in the
+    shop's category so they run one after the other, plus a few queue self-tests in parallel."""
+    entries = [ws.run(name, shop=SHOP) for name in shop_reports(ws)]
+    entries += [ws.queue.enqueue("noop", description="queue self-test") for _ in range(10)]
     return entries
 
 
@@ -94,26 +107,38 @@ def work(ws: Workspace, total: int, threads: int) -> float:
     return time.monotonic() - started
 
 
+WRITTEN = ("created", "updated", "posted", "sales_documents_created", "credit_memos_created", "items_created")
+
+
 def summary(ws: Workspace) -> pd.DataFrame:
-    """Per report: runs, records touched, API cost, seconds, errors."""
+    """Per report: runs, records read and written, API cost, seconds, errors (failed runs, plus records
+    marked failed or skipped with a reason)."""
+    columns = ["report", "runs", "records", "written", "api_cost", "seconds", "errors"]
     log = ws.queue.log()
     if log.empty:
-        return pd.DataFrame(columns=["report", "runs", "records", "api_cost", "seconds", "errors"])
+        return pd.DataFrame(columns=columns)
 
-    def records(stats: Any) -> int:
+    def stat(stats: Any, *names: str) -> int:
         if not isinstance(stats, dict):
             return 0
-        return sum(v for k, v in stats.items() if isinstance(v, int) and k not in ("runs", "paused_ms"))
+        return sum(int(stats.get(n) or 0) for n in names if isinstance(stats.get(n), int | float))
 
-    log = log.assign(records=log.stats.map(records), failed=(log.status == "error").astype(int))
-    table = log.groupby("report").agg(
+    log = log.assign(
+        records=log.stats.map(lambda s: stat(s, "read")),
+        written=log.stats.map(lambda s: stat(s, *WRITTEN)),
+        errors=log.stats.map(lambda s: stat(s, "failed", "skipped")) + (log.status == "error").astype(int),
+    )
+    table = log.groupby("report", sort=False).agg(
         runs=("id", "count"),
         records=("records", "sum"),
+        written=("written", "sum"),
         api_cost=("api_cost", "sum"),
         seconds=("duration_s", "sum"),
-        errors=("failed", "sum"),
+        errors=("errors", "sum"),
     )
-    return table.reset_index().round({"api_cost": 1, "seconds": 2})
+    order = {name: i for i, name in enumerate(PIPELINE)}
+    table = table.reset_index().sort_values("report", key=lambda r: r.map(lambda n: order.get(n, len(order))))
+    return table[columns].round({"api_cost": 1, "seconds": 2})
 
 
 def run_demo(
@@ -125,12 +150,15 @@ def run_demo(
     path = Path(db_path)
     _fresh(path)
     echo(f"Starting a sandbox shop (seed {seed!r}) and a new workspace in {path} ...")
-    with Sandbox(seed=seed, plan="standard") as sandbox:
+    with Sandbox(seed=seed, plan=PLAN) as sandbox:
         os.environ[TOKEN_ENV] = sandbox.token  # the token lives in the environment, never in the database
         ws = open_workspace(str(path))
         try:
             schedule = set_up(ws, sandbox.url)
-            echo(f"Shop {SHOP} at {sandbox.url}; background syncs on, category {CATEGORY}.")
+            echo(
+                f"Shop {SHOP} at {sandbox.url} ({PLAN} plan): products imported as items, stock counted, "
+                f"first location mapped; background syncs on, category {CATEGORY}."
+            )
             echo(f"Schedule: {len(schedule)} recurring entries (on hold; `shopops queue ready ID` starts one).")
             entries = queue_now(ws)
             echo(f"Queued {len(entries)} entries; working them with {threads} threads ...")
@@ -141,8 +169,10 @@ def run_demo(
             echo("")
             echo(table.to_string(index=False))
             echo("")
+            failed_runs = int((ws.queue.log().status == "error").sum())
             echo(
-                f"{len(entries)} entries in {seconds:.1f}s; {int(table.errors.sum())} failed runs; "
+                f"{len(entries)} entries in {seconds:.1f}s; {failed_runs} failed runs; "
+                f"{int(table.errors.sum())} records passed over with their reason (skipped-record log); "
                 f"{len(stuck)} left in process."
             )
         finally:

@@ -37,7 +37,15 @@ from shopops.store import tables as t
 from shopops.sync import refunds
 from shopops.sync.context import RunContext
 from shopops.sync.order_documents import PlannedDocument, plan_document
-from shopops.sync.order_mapping import CustomerChoice, ErpLookups, ItemMatch, MappingError, map_customer, map_item
+from shopops.sync.order_mapping import (
+    CustomerChoice,
+    ErpLookups,
+    ItemMatch,
+    MappingError,
+    map_customer,
+    map_line_item,
+    variant_links,
+)
 from shopops.sync.registry import Param, report
 
 O = t.shopify_order  # noqa: E741
@@ -127,6 +135,8 @@ def load_order(conn: Connection, shop: str, order_id: int) -> dict[str, Any]:
     order: dict[str, Any] = {"header": dict(conn.execute(_ORDER, key).mappings().one())}
     for name, query in _ORDER_ROWS.items():
         order[name] = [dict(r) for r in conn.execute(query, key).mappings()]
+    variant_ids = sorted({int(line["variant_id"]) for line in order["lines"] if line.get("variant_id")})
+    order["variant_links"] = variant_links(conn, shop, variant_ids)
     return order
 
 
@@ -141,7 +151,7 @@ def map_order(
         if not line["current_quantity"] or line.get("is_tip") or line.get("is_gift_card"):
             continue
         try:
-            items[int(line["id"])] = map_item(line.get("sku"), settings, lookups)
+            items[int(line["id"])] = map_line_item(line, settings, lookups, order.get("variant_links", {}))
         except MappingError as exc:
             raise MappingError(f"line {int(line['position']) + 1} {line.get('title')!r}: {exc}") from None
     planned = plan_document(

@@ -25,11 +25,11 @@ on, the SKU (and the variant's barcode, when known) is looked up as a barcode.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from shopops.erp import Erp
 from shopops.shop_settings import ShopSettings, country_map
@@ -193,6 +193,32 @@ class ErpLookups:
 
 
 # ------------------------------------------------------------------ items
+
+
+def variant_links(conn: Connection, shop: str, variant_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """The ERP item and variant each Shopify variant is linked to in the product mirror (BC's Shpfy Variant)."""
+    if not variant_ids:
+        return {}
+    v = t.shopify_variant
+    rows = conn.execute(
+        select(v.c.id, v.c.item_no, v.c.variant_code).where(
+            v.c.shop_code == shop, v.c.id.in_(list(variant_ids)), v.c.item_no.is_not(None)
+        )
+    )
+    return {int(row.id): (str(row.item_no), str(row.variant_code or "")) for row in rows}
+
+
+def map_line_item(
+    line: Mapping[str, Any], settings: ShopSettings, lookups: Lookups, links: Mapping[int, tuple[str, str]]
+) -> ItemMatch:
+    """An order line's item: through its variant's link in the product mirror first, as BC does, then by
+    the SKU strategy and barcode (``map_item``) for lines whose variant is not synced."""
+    variant_id = line.get("variant_id")
+    if variant_id is not None and int(variant_id) in links:
+        item_no, variant_code = links[int(variant_id)]
+        if lookups.item_exists(item_no) and (not variant_code or lookups.variant_exists(item_no, variant_code)):
+            return ItemMatch(item_no, variant_code, "variant")
+    return map_item(line.get("sku"), settings, lookups)
 
 
 def map_item(sku: str | None, settings: ShopSettings, lookups: Lookups, *, barcode: str | None = None) -> ItemMatch:

@@ -25,6 +25,7 @@ from shopops.sync.bulk_read import run_bulk
 from shopops.sync.catalog_mirror import Mirror
 from shopops.sync.context import RunContext
 from shopops.sync.order_parse import shopify_id, when
+from shopops.sync.price_lookup import add_price
 from shopops.sync.variant_mapping import ErpIndex, ErpItem, code
 
 TEMPLATE_FIELDS = ("type", "base_unit_of_measure", "tax_group_code", "item_category_code", "vendor_no")
@@ -88,10 +89,17 @@ def create_items(ctx: RunContext, mirror: Mirror, index: ErpIndex, settings: Any
         mapped = [v["item_no"] for v in mirror.variants_of(pid) if v.get("item_no")]
         item_no = mapped[0] if mapped else _item_no(rows[0], pid, settings)
         try:
+            first_price = _price(rows[0].get("price"))
             if item_no not in index.items:
-                erp.items.add(item_no, description=(product.get("title") or item_no)[:100], **template)
+                fields = {**template, "unit_price": first_price} if first_price is not None else template
+                erp.items.add(item_no, description=(product.get("title") or item_no)[:100], **fields)
                 index.items[item_no] = ErpItem(
-                    item_no, product.get("title") or item_no, template.get("type", "inventory"), False, "", Decimal(0)
+                    item_no,
+                    product.get("title") or item_no,
+                    template.get("type", "inventory"),
+                    False,
+                    "",
+                    first_price if first_price is not None else Decimal(0),
                 )
                 ctx.stats["items_created"] += 1
             for number, row in enumerate(rows, start=1):
@@ -100,6 +108,11 @@ def create_items(ctx: RunContext, mirror: Mirror, index: ErpIndex, settings: Any
                     erp.items.add_variant(item_no, variant, row.get("title") or "")
                 if row.get("barcode"):
                     erp.items.add_reference(item_no, row["barcode"], variant_code=variant)
+                price = _price(row.get("price"))
+                if variant and price is not None and price != first_price:
+                    # BC keeps one unit price per item; a variant that sells for another price gets its own
+                    # price list line, so that exporting the item later sends back what Shopify has now
+                    add_price(ctx.engine, item_no, price, variant_code=variant)
                 row["item_no"], row["variant_code"] = item_no, variant
                 mirror._write([("variant", row)], dry_run=False)
                 ctx.stats["variants_mapped"] += 1
@@ -119,6 +132,13 @@ def update_items(ctx: RunContext, mirror: Mirror, index: ErpIndex, product_ids: 
         if item is not None and title and item.description != title:
             erp.items.update(item.no, description=title)
             ctx.stats["items_updated"] += 1
+
+
+def _price(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
 
 
 def _erp(ctx: RunContext) -> Any:
