@@ -8,6 +8,7 @@ and JupyterLab; skips without them, except under SHOPOPS_REQUIRE=browser.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -172,10 +173,9 @@ def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
                 return any("sync-orders" in line and "finished" in line for line in text.splitlines())
 
             _wait(finished_in_view, 180, "sync-orders to show finished in the job view")
-            try:  # the view may redraw under the cursor; the screenshot is for people, not the verdict
+            # the view may redraw under the cursor; the screenshot is for people, not the verdict
+            with contextlib.suppress(PlaywrightError):
                 view.first.scroll_into_view_if_needed(timeout=5_000)
-            except PlaywrightError:
-                pass
             page.screenshot(path=str(ARTIFACTS / "browser-03-run-syncs.png"), full_page=False)
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "browser-03-run-syncs-failure.png"), full_page=True)
