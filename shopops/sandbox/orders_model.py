@@ -122,6 +122,17 @@ def recompute(state: ShopState, order: Record) -> None:
         t for s in order["shippingLines"] for t in s.get("_taxLines", [])
     ]
     tax_total = sum((D(t["price"]) for t in taxes), ZERO)
+    # the tax still owed: each line's tax in proportion to what is left of it, and all shipping tax
+    current_tax = sum(
+        (
+            sum((D(t["price"]) for t in ln["_taxLines"]), ZERO) * ln["currentQuantity"] / ln["quantity"]
+            for ln in lines
+            if ln["quantity"]
+        ),
+        ZERO,
+    ).quantize(Decimal("0.01")) + sum(
+        (D(t["price"]) for s in order["shippingLines"] for t in s.get("_taxLines", [])), ZERO
+    )
     discounts = sum((D(ln["_discount"]) for ln in lines), ZERO)
     tip = D(order.get("_tip"))
     total = subtotal + shipping + tax_total + tip
@@ -152,7 +163,7 @@ def recompute(state: ShopState, order: Record) -> None:
         ("totalShippingPriceSet", shipping),
         ("currentShippingPriceSet", shipping),
         ("totalTaxSet", tax_total),
-        ("currentTotalTaxSet", tax_total),
+        ("currentTotalTaxSet", current_tax),
         ("totalDiscountsSet", discounts),
         ("currentTotalDiscountsSet", discounts),
         ("cartDiscountAmountSet", ZERO),

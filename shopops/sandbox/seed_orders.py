@@ -75,6 +75,10 @@ def seed_orders(state: ShopState, rng: random.Random, count: int, customers: lis
             for line in lines:
                 price = Decimal((state.get(line["variantId"], "ProductVariant") or {})["price"])
                 line["discount"] = (price * line["quantity"] * pct / 100).quantize(Decimal("0.01"))
+                # Shopify taxes what the customer pays: the line after its discount
+                taxed = price * line["quantity"] - line["discount"]
+                for tax_line in line["taxLines"]:
+                    tax_line["price"] = str((taxed * Decimal(tax_line["rate"])).quantize(Decimal("0.01")))
         ship = rng.choice(SHIPPING)
         spec: dict[str, Any] = {
             "lineItems": lines,
@@ -172,8 +176,11 @@ def _pay_and_progress(state: ShopState, rng: random.Random, order: Record, stamp
         if line is not None:
             state.fixed_now = later(state.fixed_now, rng, 10)
             unit = om.D(line["_price"]) - om.D(line["_discount"]) / line["quantity"]
+            # as on Shopify, returning a unit refunds its share of the line's tax too
+            line_tax = sum((om.D(t["price"]) for t in line["_taxLines"]), om.ZERO)
+            unit_tax = (line_tax / line["quantity"]).quantize(om.D("0.01"))
             line["currentQuantity"] -= 1
-            tx = om.new_transaction(state, order, "REFUND", unit, "manual", stamp=state.fixed_now)
+            tx = om.new_transaction(state, order, "REFUND", unit + unit_tax, "manual", stamp=state.fixed_now)
             refund = state.insert(
                 "Refund",
                 {
@@ -189,7 +196,7 @@ def _pay_and_progress(state: ShopState, rng: random.Random, order: Record, stamp
                             "restocked": True,
                             "priceSet": om.obag(order, unit),
                             "subtotalSet": om.obag(order, unit),
-                            "totalTaxSet": om.obag(order, om.ZERO),
+                            "totalTaxSet": om.obag(order, unit_tax),
                             "locationId": None,
                         }
                     ],
