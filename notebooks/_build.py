@@ -59,14 +59,16 @@ def md(source: str) -> nbformat.NotebookNode:
     return new_markdown_cell(source)
 
 
-def notebook(title: str, intro: str, *cells: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def notebook(
+    title: str, intro: str, *cells: nbformat.NotebookNode, parameters: str = PARAMETERS, setup: str = SETUP
+) -> nbformat.NotebookNode:
     nb = new_notebook()
     nb.cells = [
         md(f"# {title}\n\n{intro}"),
         md("## Parameters\n\nChange them here, or pass them with papermill / `shopops runbook run NB -p NAME VALUE`."),
-        code(PARAMETERS, "parameters"),
+        code(parameters, "parameters"),
         md("## Workspace and shop"),
-        code(SETUP),
+        code(setup),
         *cells,
         md("## Done\n\nClose the workspace (and the sandbox, if this notebook started one)."),
         code(TEARDOWN),
@@ -208,11 +210,175 @@ JOB_QUEUE = notebook(
     ),
 )
 
+RUNBOOK_PARAMETERS = (
+    PARAMETERS
+    + """
+since = ""  # ISO date: re-read orders updated since then (resets the order cursor); "" = since the last run
+until = ""  # ISO date: post documents dated up to then; "" = everything released
+dry_run = False  # True: show what each step would change, write nothing"""
+)
+
+RUNBOOK_SETUP = """\
+import os
+
+import pandas as pd
+
+import shopops
+
+box = None
+if use_sandbox:
+    from shopops.demo_shop import prepare_shop
+    from shopops.sandbox import Sandbox
+
+    box = Sandbox(seed="small", plan="plus").start()  # a rehearsal shop with orders, stock and payouts
+    os.environ[token_env] = box.token  # into the environment, never onto the screen or into the database
+    ws = shopops.open(db)
+    prepare_shop(ws, shop, url=box.url, token_env=token_env)  # day one: items imported, stock, locations
+else:
+    if not os.environ.get(token_env):
+        raise RuntimeError(f"export {token_env}=<the shop's Admin API access token> first")
+    ws = shopops.open(db)
+ws.shops[shop]"""
+
+DAILY_ORDERS = notebook(
+    "Runbook: the day's orders",
+    "Order to cash for one shop, step by step, each step in the foreground with its own log entry: orders "
+    "in from Shopify, sales documents, posting, and fulfilments back to Shopify. Run it by hand, with "
+    "`shopops runbook run notebooks/05-runbook-daily-orders.ipynb -p shop DEMO -p dry_run true`, or as a "
+    "job queue entry (report `runbook`) on a schedule.",
+    md(
+        "## The order cursor\n\nWith `since`, orders updated since that date are read again (BC's *Reset Orders Sync*)."
+    ),
+    code(
+        "import datetime as dt\n\n"
+        "from shopops.sync.order_mirror import reset_order_cursor\n\n"
+        "if since:\n"
+        "    reset_order_cursor(ws, shop, dt.datetime.fromisoformat(since).replace(tzinfo=dt.UTC))\n"
+        'shopops.sync.state.get_cursor(ws.engine, shop, "orders")'
+    ),
+    md("## The steps\n\nEach step is a report run now; a failed step stops the runbook, and the job log shows where."),
+    code(
+        'posting = {"document_date_to": until} if until else {}\n'
+        "steps = [\n"
+        '    ("sync-orders", {}),\n'
+        '    ("create-sales-documents", {}),\n'
+        '    ("batch-post-sales-orders", posting),\n'
+        '    ("batch-post-sales-invoices", posting),\n'
+        '    ("sync-shipments", {}),\n'
+        "]\n"
+        "results = []\n"
+        "for report, params in steps:\n"
+        "    result = ws.run(report, shop=shop, background=False, dry_run=dry_run, **params)\n"
+        "    results.append(result)\n"
+        "    print(result)\n"
+        "    if not result.ok:\n"
+        '        raise RuntimeError(f"{report} failed: {result.error}")'
+    ),
+    md("## Summary"),
+    code(
+        "summary = pd.DataFrame(\n"
+        "    [\n"
+        '        {"report": r.report, "status": r.status, "seconds": round(r.duration_s, 2),\n'
+        '         "api_cost": r.api_cost, **{k: v for k, v in r.stats.items() if isinstance(v, int | float)}}\n'
+        "        for r in results\n"
+        "    ]\n"
+        ").fillna(0)\n"
+        "summary"
+    ),
+    code(
+        "from shopops.sync.orders_actions import orders_frame\n"
+        "from shopops.sync.state import skipped_records\n\n"
+        "orders = orders_frame(ws, shop)\n"
+        'print(f"{len(orders)} orders: {int(orders.processed.sum())} processed, {int(orders.has_error.sum())} "\n'
+        '      f"need attention, {int(orders.has_conflict.sum())} in conflict")\n'
+        "skipped_records(ws.engine, shop=shop).head(20)"
+    ),
+    parameters=RUNBOOK_PARAMETERS,
+    setup=RUNBOOK_SETUP,
+)
+
+RECONCILIATION = notebook(
+    "Reconciliation: ERP against Shopify",
+    "Where the ERP and Shopify disagree: stock per mapped location, prices, and orders missing on either side. "
+    "Each comparison is a dry run of the report that would fix it, so what you see is exactly what the next "
+    "sync would send.",
+    md("With the sandbox, first make a few differences on purpose, so there is something to see:"),
+    code(
+        "from decimal import Decimal\n\n"
+        "if use_sandbox:\n"
+        '    ws.run("sync-inventory", shop=shop, background=False)  # start level\n'
+        "    items = ws.erp.items.frame().head(3)\n"
+        "    for no in items.no:\n"
+        "        variants = ws.erp.items.variants(no)\n"
+        '        code = variants.iloc[0].code if len(variants) else ""\n'
+        '        ws.erp.stock.adjust(no, "MAIN", Decimal(-4), variant_code=code)  # stock went out in the ERP\n'
+        '    ws.erp.items.update(items.no.iloc[0], unit_price=Decimal("89.00"))  # a new price in the ERP\n'
+        '    ws.run("sync-orders", shop=shop, background=False)\n'
+        '    ws.run("create-sales-documents", shop=shop, background=False)'
+    ),
+    md("## Stock\n\nShopify's level against the ERP's stock calculation, per variant and mapped location:"),
+    code(
+        'stock = ws.run("sync-inventory", shop=shop, background=False, dry_run=True).changes\n'
+        'stock = stock if stock is not None else pd.DataFrame(columns=["shopify", "erp"])\n'
+        'stock = stock.assign(difference=stock["erp"] - stock["shopify"]) if len(stock) else stock\n'
+        "stock"
+    ),
+    md("## Prices"),
+    code(
+        'prices = ws.run("sync-products", shop=shop, background=False, dry_run=True, only_prices=True).changes\n'
+        'prices if prices is not None else "no price differences"'
+    ),
+    md("## Orders on one side only\n\nShopify's orders, read now, against the ERP's documents and the order mirror:"),
+    code(
+        "from shopops.shopify import operations\n"
+        "from shopops.sync.clients import client_for\n"
+        "from shopops.sync.orders_actions import orders_frame\n\n"
+        "client = client_for(ws.shops[shop])\n"
+        "in_shopify = {\n"
+        '    int(node["id"].rsplit("/", 1)[-1]): node["name"]\n'
+        '    for node in client.paginate(operations.load("GetOrderIds"), {"first": 250}, path=("orders",))\n'
+        "}\n"
+        "mirror = orders_frame(ws, shop)\n"
+        "documents = ws.erp.sales.documents()\n"
+        'posted = {int(i) for i in ws.erp.posted.invoices().get("shopify_order_id", pd.Series(dtype=int)).dropna()}\n'
+        'in_erp = {int(i) for i in documents.get("shopify_order_id", pd.Series(dtype=int)).dropna()} | posted\n'
+        "missing_in_erp = pd.DataFrame(\n"
+        '    [{"order_id": i, "order_no": n} for i, n in sorted(in_shopify.items()) if i not in in_erp],\n'
+        '    columns=["order_id", "order_no"],\n'
+        ').merge(mirror.drop(columns=["order_no"]), how="left", left_on="order_id", right_on="id")\n'
+        "missing_in_shopify = sorted(in_erp - set(in_shopify))\n"
+        'print(f"{len(in_shopify)} orders in Shopify, {len(in_erp)} with an ERP document; "\n'
+        '      f"{len(missing_in_erp)} without one, {len(missing_in_shopify)} ERP documents Shopify lacks")\n'
+        "missing_in_erp.head(20)"
+    ),
+    md("## At a glance"),
+    code(
+        "import matplotlib.pyplot as plt\n\n"
+        "fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))\n"
+        "counts = pd.Series({\n"
+        '    "stock differences": len(stock),\n'
+        '    "price changes": 0 if prices is None else len(prices),\n'
+        '    "orders without ERP document": len(missing_in_erp),\n'
+        '    "ERP documents without order": len(missing_in_shopify),\n'
+        "})\n"
+        'counts.plot.barh(ax=axes[0], color="#4c78a8", title="Differences")\n'
+        "if len(stock):\n"
+        '    stock["difference"].plot.hist(ax=axes[1], bins=20, color="#f58518", title="ERP - Shopify stock")\n'
+        "else:\n"
+        '    axes[1].text(0.5, 0.5, "stock agrees", ha="center")\n'
+        "fig.tight_layout()"
+    ),
+    parameters=PARAMETERS,
+    setup=RUNBOOK_SETUP,
+)
+
 NOTEBOOKS = {
     "01-getting-started.ipynb": GETTING_STARTED,
     "02-shop-card.ipynb": SHOP_CARD,
     "03-run-syncs.ipynb": RUN_SYNCS,
     "04-job-queue.ipynb": JOB_QUEUE,
+    "05-runbook-daily-orders.ipynb": DAILY_ORDERS,
+    "06-reconciliation.ipynb": RECONCILIATION,
 }
 
 
