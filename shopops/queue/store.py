@@ -56,8 +56,8 @@ class Finished:
     outcome: Outcome | None
     error: str | None
     traceback: str | None
-    started_at: dt.datetime
-    ended_at: dt.datetime = field(default_factory=utcnow)
+    started_at: dt.datetime | None  # None: keep the claim time the database logged
+    ended_at: dt.datetime | None = field(default_factory=utcnow)  # None: the database's time of writing
     ended: float = field(default_factory=time.monotonic)
 
 
