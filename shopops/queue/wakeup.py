@@ -12,7 +12,7 @@ from shopops.queue.store import NOTIFY_CHANNEL
 
 log = logging.getLogger("shopops.queue")
 
-SQLITE_POLL_S = 0.1
+SQLITE_POLL_S = 0.05
 POSTGRES_SAFETY_POLL_S = 5.0
 
 _local_wakeups: dict[str, list[Wakeup]] = {}
