@@ -72,6 +72,7 @@ MUTATION_FIELDS = [
     "fulfillmentTrackingInfoUpdate",
     "stagedUploadsCreate",
     "bulkOperationRunQuery",
+    "bulkOperationRunMutation",
     "bulkOperationCancel",
     "productCreateMedia",
 ]

@@ -9,8 +9,10 @@ The direction is the shop card's ``sync_item``:
   show and hashed; unchanged items cost nothing, changed ones go as one ``productSet`` each, new ones are
   created, blocked ones archived or set to draft. Updating existing products needs
   ``can_update_shopify_products``; without it (or with ``only_prices``) only changed prices go, through
-  ``productVariantsBulkUpdate``. When items are not mapped yet, Shopify's catalog is read once (bulk) and
-  matched by SKU and barcode first, so an existing product is never created twice.
+  ``productVariantsBulkUpdate``: one call per product, or, from ``BULK_PRICE_THRESHOLD`` changed variant
+  prices in a run on, all of them as one bulk mutation (see :func:`_send_prices_bulk`). When items are not
+  mapped yet, Shopify's catalog is read once (bulk) and matched by SKU and barcode first, so an existing
+  product is never created twice.
 * ``from_shopify`` (:mod:`shopops.sync.product_import`): products changed since the cursor, echo
   suppression, items auto-created from the template.
 
@@ -43,6 +45,9 @@ from shopops.sync.variant_mapping import ErpIndex
 REPORT = "sync-products"
 CURSOR = "products"
 COLUMNS = ["item_no", "action", "product_id", "variants", "reason"]
+#: From this many changed variant prices in one run on, price updates go as one bulk mutation
+#: (staged JSONL + ``bulkOperationRunMutation``: a handful of calls instead of one per product).
+BULK_PRICE_THRESHOLD = 100
 
 
 @report(
@@ -102,10 +107,58 @@ def export_products(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | N
             ctx.stats["unchanged"] += 1
         elif p.action == "skip":
             ctx.skip("item", p.item_no, p.reason)
+    price_only = [p for p in work if p.action == "prices"]
+    if sum(len(p.variants) for p in price_only) >= BULK_PRICE_THRESHOLD:
+        _send_prices_bulk(ctx, mirror, price_only)
+        work = [p for p in work if p.action != "prices"]
     for done, planned in enumerate(work, start=1):
         _send(ctx, mirror, planned)
         ctx.progress(done, len(work), f"{planned.action} {planned.item_no}")
     return None
+
+
+def _price_variables(planned: PlannedProduct) -> dict[str, Any]:
+    """``productVariantsBulkUpdate`` variables for a price-only product (same for one call or a bulk line)."""
+    variants = [
+        {
+            "id": f"gid://shopify/ProductVariant/{v.shopify_id}",
+            "price": v.input.get("price"),
+            "compareAtPrice": v.input.get("compareAtPrice"),
+        }
+        for v in planned.variants
+    ]
+    return {"productId": f"gid://shopify/Product/{planned.product_id}", "variants": variants}
+
+
+def _send_prices_bulk(ctx: RunContext, mirror: Mirror, planned: list[PlannedProduct]) -> None:
+    """Many price-only products as one bulk mutation; each result line marks or remembers its product.
+
+    The result file has one line per input line (``__lineNumber`` is the 0-based input line). A line with
+    userErrors or GraphQL errors skips that product with the reason; the others are remembered in the
+    mirror exactly as after a single call, so a rerun sends nothing. If the bulk operation itself fails,
+    nothing is remembered and the run fails: resending the same prices next time is harmless.
+    """
+    lines = [_price_variables(p) for p in planned]
+    ctx.log.info("sending %d price-only products as one bulk mutation", len(lines))
+    result = ctx.client.bulk.run_mutation(operations.load("ProductVariantsBulkUpdate"), lines)
+    ctx.stats["bulk_mutations"] += 1
+    answered: dict[int, dict[str, Any]] = {}
+    for record in result.lines():
+        number = record.get("__lineNumber")
+        if isinstance(number, int) and 0 <= number < len(planned):
+            answered[number] = record
+    for number, product in enumerate(planned):
+        record = answered.get(number)
+        ctx.progress(number + 1, len(planned), f"prices {product.item_no}")
+        if record is None:
+            _refused(ctx, mirror, product, "the bulk mutation returned no result for this product")
+            continue
+        payload = (record.get("data") or {}).get("productVariantsBulkUpdate") or {}
+        if record.get("errors") or not payload:
+            errors = record.get("errors") or [{"message": "no payload"}]
+            _refused(ctx, mirror, product, "; ".join(str(e.get("message")) for e in errors))
+            continue
+        _record(ctx, mirror, product, payload)
 
 
 def _send(ctx: RunContext, mirror: Mirror, planned: PlannedProduct) -> None:
@@ -116,19 +169,8 @@ def _send(ctx: RunContext, mirror: Mirror, planned: PlannedProduct) -> None:
         )
         payload = data["productUpdate"]
     elif planned.action == "prices":
-        variants = [
-            {
-                "id": f"gid://shopify/ProductVariant/{v.shopify_id}",
-                "price": v.input.get("price"),
-                "compareAtPrice": v.input.get("compareAtPrice"),
-            }
-            for v in planned.variants
-        ]
         data = execute_mutation(
-            ctx.client,
-            operations.load("ProductVariantsBulkUpdate"),
-            {"productId": f"gid://shopify/Product/{planned.product_id}", "variants": variants},
-            user_errors="return",
+            ctx.client, operations.load("ProductVariantsBulkUpdate"), _price_variables(planned), user_errors="return"
         )
         payload = data["productVariantsBulkUpdate"]
     else:
@@ -137,16 +179,25 @@ def _send(ctx: RunContext, mirror: Mirror, planned: PlannedProduct) -> None:
             variables["identifier"] = {"id": f"gid://shopify/Product/{planned.product_id}"}
         data = execute_mutation(ctx.client, operations.load("SyncProductSet"), variables, user_errors="return")
         payload = data["productSet"]
+    _record(ctx, mirror, planned, payload)
+
+
+def _record(ctx: RunContext, mirror: Mirror, planned: PlannedProduct, payload: dict[str, Any]) -> None:
+    """A mutation payload for one product: its userErrors skip it, else what was sent is remembered."""
     errors = payload.get("userErrors") or []
     if errors:
-        message = "; ".join(f"{e.get('code') or ''} {e.get('message')}".strip() for e in errors)
-        ctx.stats["failed"] += 1
-        ctx.skip("item", planned.item_no, f"Shopify refused the {planned.action}: {message}")
-        if planned.product_id:
-            row = {"id": planned.product_id, "has_error": True, "error_message": message[:500]}
-            mirror._write([("product", row)], dry_run=False)
+        _refused(ctx, mirror, planned, "; ".join(f"{e.get('code') or ''} {e.get('message')}".strip() for e in errors))
         return
     _remember(ctx, mirror, planned, payload)
+
+
+def _refused(ctx: RunContext, mirror: Mirror, planned: PlannedProduct, message: str) -> None:
+    """Skip one product with Shopify's reason and flag it in the mirror (its hash stays, so it is retried)."""
+    ctx.stats["failed"] += 1
+    ctx.skip("item", planned.item_no, f"Shopify refused the {planned.action}: {message}")
+    if planned.product_id:
+        row = {"id": planned.product_id, "has_error": True, "error_message": message[:500]}
+        mirror._write([("product", row)], dry_run=False)
 
 
 def _remember(ctx: RunContext, mirror: Mirror, planned: PlannedProduct, payload: dict[str, Any]) -> None:
