@@ -160,14 +160,34 @@ class BulkRunner:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> str:
         """Start a bulk query and return its id, dealing with one already running per ``on_running``."""
+        return self._start(
+            "BulkOperationRunQuery",
+            {"query": query, "groupObjects": group_objects},
+            running=self.running,
+            what="bulk query",
+            fix="Fix the query (one connection at least, nesting at most 2 levels)",
+            on_running=on_running,
+            timeout=timeout,
+        )
+
+    def _start(
+        self,
+        operation: str,
+        variables: Mapping[str, Any],
+        *,
+        running: Callable[[], list[str]],
+        what: str,
+        fix: str,
+        on_running: OnRunning,
+        timeout: float,
+    ) -> str:
+        """Run a bulk start mutation; when Shopify says one of its kind is already running, raise, wait for
+        it, or cancel it, as ``on_running`` says, and try again."""
         deadline = self._clock() + timeout
+        root = operation[0].lower() + operation[1:]
         while True:
-            data = self.client.execute(
-                operations.load("BulkOperationRunQuery"),
-                {"query": query, "groupObjects": group_objects},
-                user_errors="return",
-            )
-            payload = data["bulkOperationRunQuery"]
+            data = self.client.execute(operations.load(operation), dict(variables), user_errors="return")
+            payload = data[root]
             errors = payload.get("userErrors") or []
             op = payload.get("bulkOperation")
             if not errors and op:
@@ -176,19 +196,19 @@ class BulkRunner:
             text = "; ".join(str(e.get("message")) for e in errors) or "no bulk operation returned"
             if not (codes & BUSY_CODES) or on_running == "raise":
                 raise BulkOperationError(
-                    f"The bulk query did not start: {text}. Fix the query (one connection at least, nesting "
-                    "at most 2 levels), or pass on_running='wait'/'cancel' if one is already running."
+                    f"The {what} did not start: {text}. {fix}, or pass on_running='wait'/'cancel' if one is "
+                    "already running."
                 )
-            running = self.running()
+            busy = running()
             if on_running == "cancel":
-                for rid in running:
+                for rid in busy:
                     self.cancel(rid)
-            for rid in running:
+            for rid in busy:
                 self.wait(rid, timeout=max(1.0, deadline - self._clock()), raise_on_failure=False)
-            if not running:
+            if not busy:
                 self._sleep(self.poll_interval)
             if self._clock() > deadline:
-                raise BulkOperationError("Gave up waiting for the running bulk operation to finish.")
+                raise BulkOperationError(f"Gave up waiting for the running {what} to finish.")
 
     def running(self) -> list[str]:
         """Ids of bulk query operations now created or running."""
@@ -320,35 +340,15 @@ class BulkRunner:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> str:
         """Start a bulk mutation over a staged file and return its id (``on_running`` as for ``start``)."""
-        deadline = self._clock() + timeout
-        while True:
-            data = self.client.execute(
-                operations.load("BulkOperationRunMutation"),
-                {"mutation": mutation, "stagedUploadPath": staged_upload_path, "clientIdentifier": client_identifier},
-                user_errors="return",
-            )
-            payload = data["bulkOperationRunMutation"]
-            errors = payload.get("userErrors") or []
-            op = payload.get("bulkOperation")
-            if not errors and op:
-                return str(op["id"])
-            codes = {e.get("code") for e in errors}
-            text = "; ".join(str(e.get("message")) for e in errors) or "no bulk operation returned"
-            if not (codes & BUSY_CODES) or on_running == "raise":
-                raise BulkOperationError(
-                    f"The bulk mutation did not start: {text}. Check the mutation document and the staged "
-                    "file, or pass on_running='wait'/'cancel' if one is already running."
-                )
-            running = self.running_mutations()
-            if on_running == "cancel":
-                for rid in running:
-                    self.cancel(rid)
-            for rid in running:
-                self.wait(rid, timeout=max(1.0, deadline - self._clock()), raise_on_failure=False)
-            if not running:
-                self._sleep(self.poll_interval)
-            if self._clock() > deadline:
-                raise BulkOperationError("Gave up waiting for the running bulk mutation to finish.")
+        return self._start(
+            "BulkOperationRunMutation",
+            {"mutation": mutation, "stagedUploadPath": staged_upload_path, "clientIdentifier": client_identifier},
+            running=self.running_mutations,
+            what="bulk mutation",
+            fix="Check the mutation document and the staged file",
+            on_running=on_running,
+            timeout=timeout,
+        )
 
     def run_mutation(
         self,
