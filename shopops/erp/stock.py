@@ -51,24 +51,19 @@ def insert_entry(
     posting_date: dt.date | None = None,
 ) -> int:
     """Write one stock entry in the caller's transaction (the posting engine checks before calling)."""
-    result = conn.execute(
-        insert(SE)
-        .values(
-            entry_type=entry_type,
-            item_no=item_no,
-            variant_code=variant_code,
-            location_code=location_code,
-            quantity=quantity,
-            document_type=document_type,
-            document_no=document_no,
-            document_line_no=document_line_no,
-            description=description[:100],
-            posting_date=posting_date or today(),
-            created_at=utcnow(),
-        )
-        .returning(SE.c.id)
+    values = entry_values(
+        item_no=item_no,
+        location_code=location_code,
+        quantity=quantity,
+        entry_type=entry_type,
+        variant_code=variant_code,
+        document_type=document_type,
+        document_no=document_no,
+        document_line_no=document_line_no,
+        description=description,
+        posting_date=posting_date,
     )
-    return int(result.scalar_one())
+    return int(conn.execute(insert(SE).values(**values).returning(SE.c.id)).scalar_one())
 
 
 _INSERT_ENTRIES = insert(SE)

@@ -7,10 +7,7 @@ from typing import Any
 
 import pytest
 
-try:
-    from shopops.sandbox import Sandbox
-except ImportError as exc:  # pragma: no cover - only while the sandbox is being built
-    pytest.skip(f"shopops.sandbox is not importable yet: {exc}", allow_module_level=True)
+from shopops.sandbox import Sandbox
 
 
 @pytest.fixture
