@@ -21,6 +21,7 @@ class FaultPlan:
     seed: int = 0
     kinds: tuple[str, ...] = KINDS
     slow_seconds: float = 1.5
+    injected: int = field(default=0, init=False)
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -32,6 +33,13 @@ class FaultPlan:
             raise ValueError("fault rate must be between 0 and 1")
         self._rng = random.Random(self.seed)
 
+    def reseed(self, seed: int) -> None:
+        """Start the fault sequence of ``seed`` again, so a test sees the same faults whatever ran before it."""
+        with self._lock:
+            self.seed = seed
+            self._rng = random.Random(seed)
+            self.injected = 0
+
     def draw(self) -> str | None:
         """The fault for the next request, or None."""
         if self.rate <= 0 or not self.kinds:
@@ -39,4 +47,5 @@ class FaultPlan:
         with self._lock:
             if self._rng.random() >= self.rate:
                 return None
+            self.injected += 1
             return self._rng.choice(self.kinds)

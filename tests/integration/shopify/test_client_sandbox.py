@@ -112,13 +112,17 @@ def test_paged_read_of_10k_orders_with_20_percent_faults_is_exact(big_sandbox: A
     assert expected[0] == len(sb.state.table("Order")) == 10_000
     sb.faults.rate = 0.2
     sb.faults.slow_seconds = 0.3
+    sb.faults.reseed(3)  # every fault kind within the first 40 pages, whatever drew from the plan before
     faulty = client_for(sb, timeout=(2.0, 0.15), retry=RetryPolicy.fast(max_retries=12))
     try:
         got = read_all(faulty)
     finally:
         sb.faults.rate = 0.0
     assert got == expected
-    assert faulty.stats.retries >= 5, f"faults should have been retried: {faulty.stats}"
+    injected = sb.faults.injected
+    assert injected >= 5, f"the plan should have injected faults: {injected}"
+    # every injected fault costs one retry; a page slower than the read timeout under load may add one more
+    assert faulty.stats.retries >= injected, f"{injected} faults should have been retried: {faulty.stats}"
     assert faulty.stats.errors == 0
 
 
@@ -149,8 +153,8 @@ def test_idempotent_mutation_retried_with_the_same_key(sandbox_factory: Any) -> 
     level = client.execute(operations.load("GetInventoryItems"), {"first": 1})["inventoryItems"]["nodes"][0]
     item_id = level["id"]
     location_id = level["inventoryLevels"]["nodes"][0]["location"]["id"]
-    sb.faults.rate, sb.faults.kinds, sb.faults.seed = 0.5, ("http_500", "reset"), 3
-    sb.faults.__post_init__()  # reseed
+    sb.faults.rate, sb.faults.kinds = 0.5, ("http_500", "reset")
+    sb.faults.reseed(3)
     data = client.execute(
         operations.load("InventorySetQuantities"),
         {
