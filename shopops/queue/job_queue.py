@@ -84,9 +84,9 @@ class JobQueue:
             description,
             on_hold,
         )
-        entry_id = self.store.insert_entry(values)
+        entry = self.store.insert_entry(values)
         wake_local(self.engine)
-        return self.get(entry_id)
+        return entry
 
     def _entry_values(
         self,

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    bindparam,
     delete,
     exists,
     func,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -68,6 +70,14 @@ class QueueStore:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
         self.sql = Statements(self.postgres)
+        # single statements that need no transaction around them: one round trip instead of three
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT") if self.postgres else engine
+        self._insert_statements: dict[frozenset[str], Any] = {}
+        self._add_category = (
+            pg_insert(t.job_queue_category)
+            .values(code=bindparam("code"), description="")
+            .on_conflict_do_nothing(index_elements=["code"])
+        )
 
     # --- time ------------------------------------------------------------------------------------------
 
@@ -91,18 +101,35 @@ class QueueStore:
 
     # --- entries ---------------------------------------------------------------------------------------
 
-    def insert_entry(self, values: Mapping[str, Any]) -> int:
+    def insert_entry(self, values: Mapping[str, Any]) -> JobEntry:
         """Store a new entry (its category is created when unknown, as in BC) and wake the workers."""
         now = utcnow()
+        category = values.get("category_code")
+        row = {**values, "created_at": now, "updated_at": now}
+        if self.postgres:
+            # the insert and its NOTIFY in one autocommitted statement: one round trip, and the workers
+            # hear of the entry the moment it is committed
+            with self._autocommit.connect() as conn:
+                if category:
+                    conn.execute(self._add_category, {"code": category})
+                stored = conn.execute(self._inserting(row), {**row, "notify_payload": category or ""})
+                return JobEntry.from_row(stored.mappings().one())
         with self.engine.begin() as conn:
-            category = values.get("category_code")
             if category:
                 self._ensure_category(conn, category)
-            entry_id = conn.execute(
-                insert(E).values(**values, created_at=now, updated_at=now).returning(E.c.id)
-            ).scalar_one()
-            self.notify(conn, category or "")
-        return int(entry_id)
+            stored = conn.execute(insert(E).values(**row).returning(*E.c))
+            return JobEntry.from_row(stored.mappings().one())
+
+    def _inserting(self, row: Mapping[str, Any]) -> Any:
+        """PostgreSQL: ``INSERT ... RETURNING`` with ``pg_notify`` for these columns, built once per column set."""
+        key = frozenset(row)
+        statement = self._insert_statements.get(key)
+        if statement is None:
+            added = insert(E).values({name: bindparam(name, type_=E.c[name].type) for name in row})
+            cte = added.returning(*E.c).cte("added")
+            statement = select(cte, func.pg_notify(NOTIFY_CHANNEL, bindparam("notify_payload")))
+            self._insert_statements[key] = statement
+        return statement
 
     def _ensure_category(self, conn: Connection, code: str) -> None:
         found = conn.execute(select(t.job_queue_category.c.code).where(t.job_queue_category.c.code == code)).first()
@@ -164,16 +191,23 @@ class QueueStore:
             first = dt.datetime.fromisoformat(first).replace(tzinfo=dt.UTC)
         return max(0.0, (first - now).total_seconds())
 
-    def clock_offset(self) -> dt.timedelta:
+    def clock_offset(self, samples: int = 5) -> dt.timedelta:
         """Database clock minus this host's clock (zero on SQLite), so that times a worker measures
-        itself can be logged in database time."""
+        itself can be logged in database time. The sample with the shortest round trip wins (as NTP
+        does): a slow answer would otherwise skew every logged time by up to its delay."""
         if not self.postgres:
             return dt.timedelta(0)
-        before = utcnow()
+        best: tuple[dt.timedelta, dt.timedelta] | None = None
         with self.engine.connect() as conn:
-            db_time = conn.execute(select(func.clock_timestamp())).scalar_one()
-        after = utcnow()
-        return db_time - (before + (after - before) / 2)
+            for _ in range(samples):
+                before = utcnow()
+                db_time = conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
+                after = utcnow()
+                trip = after - before
+                if best is None or trip < best[0]:
+                    best = (trip, db_time - (before + trip / 2))
+        assert best is not None
+        return best[1]
 
     def has_pending_work(self, horizon_s: float) -> bool:
         """True while a one-off entry is due now or within ``horizon_s`` (a retry waiting out its delay)."""
@@ -193,6 +227,8 @@ class QueueStore:
         """Take the next due entry and open its log entry, in one short transaction; None when idle."""
         for _ in range(CLAIM_RETRIES):
             try:
+                if self.postgres:
+                    return self._claim_logged(worker_id)
                 with self.engine.begin() as conn:
                     return self._claim(conn, worker_id)
             except IntegrityError:
@@ -200,6 +236,30 @@ class QueueStore:
                 # index refused the second; the loser simply looks again
                 continue
         return None
+
+    def _claim_logged(self, worker_id: str) -> JobEntry | None:
+        """PostgreSQL: the claim and its log entry as one autocommitted statement."""
+        assert self.sql.claim_logged is not None
+        with self._autocommit.connect() as conn:
+            found = conn.exec_driver_sql(self.sql.claim_logged, {"w": worker_id}).first()
+        if found is None:
+            return None
+        return JobEntry.from_row(self.sql.entry_row(found), log_id=int(found[-1]))
+
+    def claim_on(self, driver_connection: Any, worker_id: str) -> JobEntry | None:
+        """PostgreSQL: claim on a psycopg connection in autocommit that the caller already holds (a worker's
+        LISTEN connection, right after it heard a NOTIFY: no pool, no ping). None when there is nothing
+        to claim or another worker won the entry's category."""
+        import psycopg
+
+        assert self.sql.claim_logged is not None
+        try:
+            found = driver_connection.execute(self.sql.claim_logged, {"w": worker_id}).fetchone()
+        except psycopg.errors.IntegrityError:
+            return None
+        if found is None:
+            return None
+        return JobEntry.from_row(self.sql.entry_row(found), log_id=int(found[-1]))
 
     def _claim(self, conn: Connection, worker_id: str) -> JobEntry | None:
         sql = self.sql
@@ -238,6 +298,9 @@ class QueueStore:
         A busy worker thus pays one commit per batch instead of two per job. Several entries are taken
         only when they need no category (their order is kept: a categorised entry comes alone).
         """
+        if self.postgres and claim == 1 and not done:
+            claimed = self.claim(worker_id)  # an idle worker woken by a NOTIFY: one round trip
+            return [claimed] if claimed else []
         for _ in range(CLAIM_RETRIES):
             try:
                 with self.engine.begin() as conn:
@@ -343,7 +406,9 @@ class QueueStore:
             )
         if entry.category:
             conn.exec_driver_sql(sql.activate_waiting, {"category": entry.category})
-        self.notify(conn, entry.category or "")
+        if entry.category or values["status"] == Status.READY.value:
+            # a freed category or an entry that will run again: idle workers look again (and learn when)
+            self.notify(conn, entry.category or "")
         return Status(values["status"]) if changed else None
 
     def _next_state(self, entry: JobEntry, now: dt.datetime, error: str | None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import Engine
@@ -38,6 +39,12 @@ class Wakeup:
             self._generation += 1
             self._cond.notify_all()
 
+    def notify_one(self) -> None:
+        """Wake one waiter (to take over a job another thread just gave up, such as listening)."""
+        with self._cond:
+            self._generation += 1
+            self._cond.notify(1)
+
     def wait(self, seen: int, timeout: float) -> None:
         """Wait until a wake newer than ``seen`` or ``timeout`` seconds."""
         with self._cond:
@@ -71,34 +78,65 @@ def wake_local(engine: Engine) -> None:
         wakeup.notify()
 
 
-class PostgresListener(threading.Thread):
-    """LISTENs on the queue channel with its own connection and wakes the workers on every NOTIFY."""
+class PostgresChannel:
+    """The queue's LISTEN connection on PostgreSQL, waited on by whichever idle runner thread holds it.
 
-    def __init__(self, engine: Engine, wakeup: Wakeup) -> None:
-        super().__init__(name="shopops-listen", daemon=True)
+    The thread that hears a NOTIFY goes on to claim the entry itself: there is no hand-off from a
+    listener thread to a runner thread between the commit of an enqueue and the claim. Only one thread
+    holds the channel at a time (``try_hold``); the others wait on the worker's Wakeup.
+    """
+
+    def __init__(self, engine: Engine) -> None:
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._wakeup = wakeup
-        self._stop = threading.Event()
-        self.ready = threading.Event()
+        self._hold = threading.Lock()
+        self._conn: Any = None
 
-    def run(self) -> None:
+    def open(self) -> PostgresChannel:
+        """Connect and LISTEN now, so that nothing committed after this returns goes unheard."""
         import psycopg
 
-        while not self._stop.is_set():
-            try:
-                with psycopg.connect(self._conninfo, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    self.ready.set()
-                    while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=0.5, stop_after=1):
-                            self._wakeup.notify()
-            except Exception as exc:  # the database restarted: the safety poll covers the gap
-                log.warning("queue listener lost its connection (%s); reconnecting", type(exc).__name__)
-                self._stop.wait(1.0)
+        self._conn = psycopg.connect(self._conninfo, autocommit=True)
+        self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        return self
 
-    def stop(self) -> None:
-        """Stop listening (within half a second)."""
-        self._stop.set()
+    def try_hold(self) -> bool:
+        """Take the channel if no other thread holds it; ``release`` it after ``wait``."""
+        return self._hold.acquire(blocking=False)
+
+    def release(self) -> None:
+        self._hold.release()
+
+    @property
+    def connection(self) -> Any:
+        """The LISTEN connection (autocommit), for the holder to claim on right after a NOTIFY."""
+        return self._conn
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for a NOTIFY (the holder only); True if one came."""
+        try:
+            if self._conn is None or self._conn.closed:
+                self.open()
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                return True
+            return False
+        except Exception as exc:  # the database restarted: the safety poll covers the gap
+            log.warning("queue listener lost its connection (%s); reconnecting", type(exc).__name__)
+            self._close()
+            time.sleep(min(timeout, 1.0))
+            return False
+
+    def _close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except Exception:
+                log.debug("closing the listener connection failed", exc_info=True)
+
+    def close(self) -> None:
+        """Stop listening (after the threads that wait on it have ended)."""
+        with self._hold:
+            self._close()
 
 
 def poll_interval(engine: Engine) -> float:
@@ -106,11 +144,8 @@ def poll_interval(engine: Engine) -> float:
     return POSTGRES_SAFETY_POLL_S if engine.dialect.name == "postgresql" else SQLITE_POLL_S
 
 
-def listener_for(engine: Engine, wakeup: Wakeup) -> Any:
-    """A started PostgresListener for a PostgreSQL engine, else None."""
+def channel_for(engine: Engine) -> PostgresChannel | None:
+    """An open PostgresChannel for a PostgreSQL engine, else None."""
     if engine.dialect.name != "postgresql":
         return None
-    listener = PostgresListener(engine, wakeup)
-    listener.start()
-    listener.ready.wait(5.0)
-    return listener
+    return PostgresChannel(engine).open()

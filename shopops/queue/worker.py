@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from shopops.queue.model import Executor, JobEntry, Outcome
 from shopops.queue.store import Finished, QueueStore
-from shopops.queue.wakeup import Wakeup, listener_for, poll_interval, subscribe, unsubscribe
+from shopops.queue.wakeup import PostgresChannel, Wakeup, channel_for, poll_interval, subscribe, unsubscribe
 from shopops.store.types import utcnow
 
 log = logging.getLogger("shopops.queue")
@@ -32,6 +32,7 @@ FAST_RUN_S = 0.005  # runs quicker than this are claimed and written in batches
 MAX_BATCH = 64
 FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written, a claimed one to start
 IDLE_RETRY_HORIZON_S = 60.0
+LISTEN_SLICE_S = 0.25  # the listening thread looks at stop requests at least this often
 
 
 def new_worker_id() -> str:
@@ -74,7 +75,7 @@ class Worker:
         self._batches: dict[int, deque[JobEntry]] = {}
         self._run_started: dict[int, float] = {}
         self._clock_offset = store.clock_offset()
-        self._listener = None
+        self._channel: PostgresChannel | None = None
         self._heart: threading.Thread | None = None
         self.runs = 0
 
@@ -84,7 +85,7 @@ class Worker:
         """Register, start heartbeating and the runner threads."""
         self.store.register_worker(self.id, socket.gethostname(), os.getpid(), self.threads)
         subscribe(self.store.engine, self.wakeup)
-        self._listener = listener_for(self.store.engine, self.wakeup)
+        self._channel = channel_for(self.store.engine)
         self._heart = threading.Thread(target=self._heartbeat_loop, name="shopops-heartbeat", daemon=True)
         self._heart.start()
         threading.Thread(target=self._flush_loop, name="shopops-flush", daemon=True).start()
@@ -112,8 +113,8 @@ class Worker:
         for entry in left:
             self.store.hand_back(entry, self.id, f"handed back: worker {self.id} stopped after a {grace_s:g}s grace")
             log.warning("entry %s handed back on shutdown", entry.id)
-        if self._listener is not None:
-            self._listener.stop()
+        if self._channel is not None:
+            self._channel.close()
         unsubscribe(self.store.engine, self.wakeup)
         if not left:
             self.store.unregister_worker(self.id)
@@ -164,7 +165,10 @@ class Worker:
                     self._stopping.set()
                     self.wakeup.notify()
                     break
-                self.wakeup.wait(seen, self._idle_wait())
+                heard = self._wait_idle(seen)
+                if heard is not None:
+                    with self._lock:
+                        batch.append(heard)
                 continue
             took = self._execute(entry)
             with self._lock:
@@ -215,6 +219,35 @@ class Worker:
                 log.exception("flushing finished runs failed; retrying")
             if released or done:
                 self.wakeup.notify()
+
+    def _wait_idle(self, seen: int) -> JobEntry | None:
+        """Wait for work: on PostgreSQL one idle thread listens for NOTIFY itself and claims on the same
+        connection what it hears (no hand-off between threads, no pool on the way from an enqueue to its
+        start); the others wait to be woken. Returns the entry the listener claimed, if any."""
+        timeout = self._idle_wait()
+        channel = self._channel
+        if channel is None or not channel.try_hold():
+            self.wakeup.wait(seen, timeout)
+            return None
+        heard = False
+        claimed = None
+        deadline = time.monotonic() + timeout
+        try:
+            while not heard and not self._stopping.is_set() and self.wakeup.generation == seen:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                heard = channel.wait(min(remaining, LISTEN_SLICE_S))
+            if heard and not self._stopping.is_set():
+                try:
+                    claimed = self.store.claim_on(channel.connection, self.id)
+                except Exception as exc:  # the connection broke: the next look goes through the pool
+                    log.warning("claim on the listening connection failed (%s); claiming through the pool", exc)
+        finally:
+            channel.release()
+        if heard:
+            self.wakeup.notify_one()  # another idle thread takes over listening while this one runs
+        return claimed
 
     def _idle_wait(self) -> float:
         """The poll interval, or less when an entry falls due sooner (a retry after its delay)."""

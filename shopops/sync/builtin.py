@@ -9,9 +9,17 @@ from shopops.sync.context import RunContext
 from shopops.sync.registry import Param, report
 
 
-@report("noop", description="Does nothing; measures the queue itself (claim, run, finish).", needs_shop=False)
+@report(
+    "noop",
+    description="Does nothing; measures the queue itself (claim, run, finish).",
+    params={"sent_at": Param(float, default=None, doc="epoch seconds when it was enqueued: logs wait_us")},
+    needs_shop=False,
+)
 def noop(ctx: RunContext, params: dict[str, Any]) -> None:
-    """Count one run and return."""
+    """Count one run and return; given ``sent_at``, log how long the entry waited to start (``wait_us``)."""
+    sent_at = params.get("sent_at")
+    if sent_at is not None:
+        ctx.stats["wait_us"] = round((time.time() - float(sent_at)) * 1_000_000)
     ctx.stats["runs"] += 1
 
 

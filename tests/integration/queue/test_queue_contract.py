@@ -409,3 +409,120 @@ def test_concurrent_claims_never_double_run(ws: Any) -> None:
     for th in threads:
         th.join(60)
     assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 200
+
+
+# --- waking on PostgreSQL ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pg_ws(pg_url: str) -> Any:
+    """LISTEN/NOTIFY is PostgreSQL's; SQLite workers poll (see the in-process wake-up test)."""
+    workspace = shopops.open(pg_url)
+    yield workspace
+    workspace.close()
+
+
+def test_a_listening_worker_claims_what_another_process_enqueues(pg_ws: Any) -> None:
+    ws = pg_ws
+    # insert_entry alone sends only the NOTIFY (no in-process wake), as an enqueue from another host does
+    worker = Worker(ws.queue.store, ws.queue.executor, threads=2, poll_s=30).start()
+    try:
+        time.sleep(0.3)
+        ids = []
+        for n in range(3):
+            entry = ws.queue.store.insert_entry(
+                {
+                    "report": "contract-echo",
+                    "parameters": {"n": n, "label": "x"},
+                    "priority": 1000,
+                    "status": "ready",
+                    "earliest_start_at": now(),
+                    "max_attempts": 1,
+                    "rerun_delay_s": 0,
+                    "recurring": False,
+                }
+            )
+            ids.append(entry.id)
+            deadline = time.monotonic() + 5
+            while status_of(ws, entry.id) != Status.FINISHED and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert status_of(ws, entry.id) == Status.FINISHED  # heard at once, not after the 30 s poll
+    finally:
+        worker.stop(grace_s=1)
+    log = ws.queue.log()
+    assert sorted(log.entry_id) == ids and set(log.status) == {"success"}
+
+
+def test_claim_on_the_listening_connection_opens_the_log_entry(pg_ws: Any) -> None:
+    ws = pg_ws
+    from shopops.queue.wakeup import channel_for
+
+    channel = channel_for(ws.engine)
+    assert channel is not None
+    try:
+        ws.queue.store.register_worker(W, "host", 1, 1)
+        entry = ws.queue.enqueue("contract-echo", params={"n": 7}, category="LISTEN")
+        assert channel.try_hold() and channel.wait(2.0)  # the enqueue's NOTIFY
+        claimed = ws.queue.store.claim_on(channel.connection, W)
+        assert claimed is not None and claimed.id == entry.id and claimed.log_id is not None
+        assert claimed.parameters == {"n": 7, "label": "x"} and claimed.category == "LISTEN"
+        assert ws.queue.store.claim_on(channel.connection, W) is None  # nothing else is due
+        channel.release()
+        assert status_of(ws, entry.id) == Status.IN_PROCESS
+        log = ws.queue.log()
+        assert list(log.status) == ["in_process"] and list(log.entry_id) == [entry.id]
+        assert ws.queue.store.finish(claimed, W, outcome=Outcome()) == Status.FINISHED
+    finally:
+        channel.close()
+
+
+def test_notify_only_when_something_became_claimable(pg_ws: Any) -> None:
+    ws = pg_ws
+    from shopops.queue.wakeup import channel_for
+
+    channel = channel_for(ws.engine)
+    assert channel is not None and channel.try_hold()
+    try:
+
+        def heard() -> bool:
+            got = False
+            while channel.wait(0.3):  # drain: several may come in one packet
+                got = True
+            return got
+
+        plain = ws.queue.enqueue("contract-echo", params={"n": 1})
+        categorised = ws.queue.enqueue("contract-echo", params={"n": 2}, category="NOTE")
+        retried = ws.queue.enqueue("contract-echo", params={"n": 3}, max_attempts=2)
+        assert heard()  # every enqueue notifies
+        ws.queue.store.register_worker(W, "host", 1, 1)
+        by_id = {}
+        while (entry := ws.queue.store.claim(W)) is not None:
+            by_id[entry.id] = entry
+        assert set(by_id) == {plain.id, categorised.id, retried.id}
+        assert not heard()  # claims do not
+        ws.queue.store.finish(by_id[plain.id], W, outcome=Outcome())
+        assert not heard()  # a finished one-off without a category frees nothing
+        ws.queue.store.finish(by_id[categorised.id], W, outcome=Outcome())
+        assert heard()  # its category is free again
+        ws.queue.store.finish(by_id[retried.id], W, error="boom")
+        assert heard()  # ready again after its rerun delay: workers learn when
+    finally:
+        channel.release()
+        channel.close()
+
+
+def test_noop_logs_how_long_its_entry_waited(ws: Any) -> None:
+    sent = time.time()
+    entry = ws.queue.enqueue("noop", params={"sent_at": sent})
+    plain = ws.queue.enqueue("noop")
+    time.sleep(0.05)
+    assert ws.queue.work(concurrency=1) == 2
+    log = ws.queue.log().set_index("entry_id")
+    waited = log.loc[entry.id, "stats"]["wait_us"] / 1000
+    assert 50 <= waited <= (time.time() - sent) * 1000
+    assert "wait_us" not in log.loc[plain.id, "stats"]
+
+
+def test_clock_offset_to_a_local_database_is_small(ws: Any) -> None:
+    # the shortest of several round trips bounds the error; this database runs on this host
+    assert abs(ws.queue.store.clock_offset().total_seconds()) < 0.02
