@@ -62,7 +62,12 @@ class ShopSettings:
     default_inventory_policy: str = _choice("continue", "deny")
     sync_prices: bool = _flag(True, "A product sync also sends prices.")
     customer_price_group: str = _value("", "Price list group used for Shopify prices.")
-    prices_including_tax: bool = _flag(False)
+    prices_including_tax: bool = _flag(
+        False, "Shopify prices include tax: a net price is turned into a gross one with the ERP's tax rate."
+    )
+    tax_business_group: str = _value(
+        "", "Tax business group (BC's VAT Bus. Posting Group) whose rates turn net prices into gross ones and back."
+    )
     currency_code: str = _value("", "Shop currency; blank is the ERP's local currency.")
     price_change_limit_pct: int = _value(50, "A push changing a price by more than this refuses unless forced.")
     zero_stock_limit: int = _value(100, "A push taking more variants than this to zero refuses unless forced.")
@@ -107,6 +112,7 @@ class ShopSettings:
         _exclusive(self, "shopify_can_update_customer", "can_update_shopify_customer")
         for name in ("country_customers", "country_customer_templates"):
             country_map(getattr(self, name), name)
+        _code(self, "tax_business_group", 20)
         if self.return_refund_process == "auto_create" and not self.auto_create_orders:
             raise ConfigError(
                 "return_refund_process",
@@ -174,6 +180,14 @@ def _check(f: dataclasses.Field[Any], value: Any) -> None:
         raise ConfigError(f.name, f"{value!r} is not one of {shown}")
     if isinstance(value, int) and not isinstance(value, bool) and value < 0:
         raise ConfigError(f.name, f"must be 0 or more, got {value}")
+
+
+def _code(settings: ShopSettings, name: str, max_len: int) -> None:
+    value = getattr(settings, name)
+    if len(value.strip()) > max_len:
+        raise ConfigError(name, f"is {len(value.strip())} characters long; a code has at most {max_len}")
+    if any(ch.isspace() for ch in value.strip()):
+        raise ConfigError(name, f"{value!r} is a code and must not contain spaces")
 
 
 def _exclusive(settings: ShopSettings, a: str, b: str) -> None:

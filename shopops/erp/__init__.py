@@ -15,6 +15,7 @@
     erp.items.find_by_reference("5701234567890")                               # -> ItemReference | None
     erp.customers.add("C0001", name="Ada Lovelace", email="ada@example.com")
     erp.customers.find_by_email("ADA@EXAMPLE.COM"); erp.customers.find_by_phone("+45 0012 3456")
+    erp.tax_rates.set("DOMESTIC", "STANDARD", Decimal("25"))   # business group x item tax_group_code -> %
 
     erp.stock.set_quantity("1000", "MAIN", Decimal(10), variant_code="RED")   # a count
     erp.stock.adjust("1000", "MAIN", Decimal(-1), variant_code="RED")
@@ -37,9 +38,10 @@
     erp.posted.set_fulfillment_id("SSH000001", 123456789)   # or FULFILLMENT_ERROR (-1), _NOTHING_TO_FULFIL (-2)
 
     erp.load_items("items.csv"); erp.load_customers(df); erp.load_stock("stock.csv")   # -> LoadResult
+    erp.load_tax_rates("tax_rates.csv")            # business_group, product_group, percent
 
 Tables (shopops.store.tables): erp_no_series, erp_location, erp_gl_account, erp_shipping_agent,
-erp_customer, erp_item, erp_item_variant, erp_item_reference, erp_stock_entry, erp_sales_header,
+erp_customer, erp_item, erp_item_variant, erp_item_reference, erp_tax_rate, erp_stock_entry, erp_sales_header,
 erp_sales_line, erp_posted_shipment(+_line), erp_posted_invoice(+_line), erp_posted_credit_memo(+_line).
 This package imports ``shopops.store`` (and ``shopops.errors``) only.
 """
@@ -69,6 +71,7 @@ from shopops.erp.posting import Posting, PostingError, PostingResult
 from shopops.erp.sales import Sales
 from shopops.erp.setup import GLAccount, GLAccounts, Location, Locations, ShippingAgent, ShippingAgents
 from shopops.erp.stock import Stock
+from shopops.erp.tax_rates import TaxRate, TaxRates
 from shopops.erp.validation import FieldError
 
 
@@ -82,6 +85,7 @@ class Erp:
         self.locations = Locations(engine)
         self.gl_accounts = GLAccounts(engine)
         self.shipping_agents = ShippingAgents(engine)
+        self.tax_rates = TaxRates(engine)
         self.stock = Stock(engine)
         self.sales = Sales(engine)
         self.posting = Posting(engine, prevent_negative_inventory=prevent_negative_inventory)
@@ -100,6 +104,10 @@ class Erp:
     def load_stock(self, source: pd.DataFrame | str | Path, *, document_no: str = "") -> LoadResult:
         """Stock counts from a DataFrame or CSV; the differences to on hand are posted."""
         return loading.load_stock(self.engine, source, document_no=document_no)
+
+    def load_tax_rates(self, source: pd.DataFrame | str | Path) -> LoadResult:
+        """Tax rates (business_group, product_group, percent) from a DataFrame or CSV; bad rows are reported."""
+        return loading.load_tax_rates(self.engine, source)
 
     def __repr__(self) -> str:
         return f"<ERP: {len(self.items)} items, {len(self.customers)} customers, {len(self.locations)} locations>"
@@ -138,4 +146,6 @@ __all__ = [
     "ShippingAgent",
     "ShippingAgents",
     "Stock",
+    "TaxRate",
+    "TaxRates",
 ]

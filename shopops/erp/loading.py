@@ -1,9 +1,10 @@
-"""Load items, customers and stock from a DataFrame or a CSV file, row by row.
+"""Load items, customers, stock and tax rates from a DataFrame or a CSV file, row by row.
 
 Every row is checked first; a bad row is reported (row, field, value, reason) and the good rows load.
 A row is written whole or not at all (its own savepoint), and loading the same file again updates
-instead of duplicating: items and customers are matched on ``no``; stock rows are counts (physical
-inventory), so only the difference to what is on hand is posted.
+instead of duplicating: items and customers are matched on ``no``, tax rates on business group and
+product group; stock rows are counts (physical inventory), so only the difference to what is on hand is
+posted.
 
     result = erp.load_items("items.csv")
     result                     # items: 120 rows, 118 inserted, 0 updated, 0 unchanged, 2 rejected
@@ -29,6 +30,7 @@ from shopops.erp import validation as v
 from shopops.erp.customers import Customers, clean_customer
 from shopops.erp.items import Items, clean_item
 from shopops.erp.stock import Stock
+from shopops.erp.tax_rates import TaxRates, clean_tax_rate
 from shopops.errors import ConfigError, ShopopsError
 
 CHUNK_ROWS = 500
@@ -134,6 +136,8 @@ def _load(
     key_of: Callable[[dict[str, Any]], Any],
     check: Callable[[dict[str, Any]], None],
     write: Callable[[Connection, dict[str, Any]], str],
+    *,
+    key_field: str = "no",
 ) -> LoadResult:
     """Check every row, then write the good ones in chunks, each row in a savepoint of its own."""
     seen: dict[Any, Any] = {}
@@ -147,7 +151,12 @@ def _load(
             continue
         if key in seen:
             result.error_rows.append(
-                {"row": label, "field": "no", "value": str(key), "reason": f"repeats row {seen[key]}; kept the first"}
+                {
+                    "row": label,
+                    "field": key_field,
+                    "value": str(key),
+                    "reason": f"repeats row {seen[key]}; kept the first",
+                }
             )
             continue
         seen[key] = label
@@ -243,3 +252,26 @@ def load_stock(engine: Engine, source: pd.DataFrame | str | Path, *, document_no
         return "updated" if delta else "unchanged"
 
     return _load(engine, data, result, columns, key_of, check, write)
+
+
+def load_tax_rates(engine: Engine, source: pd.DataFrame | str | Path) -> LoadResult:
+    """Tax rates from columns business_group, product_group and percent (all required); a row for a pair
+    that exists changes its percent."""
+    rates = TaxRates(engine)
+    columns = ["business_group", "product_group", "percent"]
+    data, result = _prepare(read_source(source), "tax rates", columns, set())
+
+    def checked(row: dict[str, Any]) -> dict[str, Any]:
+        return clean_tax_rate(row["business_group"], row["product_group"], row["percent"], allow_float=True)
+
+    def key_of(row: dict[str, Any]) -> tuple[str, str]:
+        values = checked(row)
+        return values["business_group"], values["product_group"]
+
+    def write(conn: Connection, row: dict[str, Any]) -> str:
+        return rates.upsert(checked(row), conn=conn)
+
+    def check(row: dict[str, Any]) -> None:
+        checked(row)
+
+    return _load(engine, data, result, columns, key_of, check, write, key_field="business_group/product_group")

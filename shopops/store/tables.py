@@ -1124,6 +1124,23 @@ shopify_media_link = Table(
 )
 # --- customers and images (migration 0005): end --------------------------------------------------------
 
+# --- tax rates (migration 0006): begin -------------------------------------------------------------------
+# BC's VAT Posting Setup, reduced to what a price needs: the tax percent per business group (the customer's,
+# or the shop card's tax_business_group) and product group (the item's tax_group_code). sync-products uses
+# it to turn a net price into a gross one and back. The percent is kept exactly (text on SQLite), so the
+# CHECK casts it before comparing.
+erp_tax_rate = Table(
+    "erp_tax_rate",
+    metadata,
+    Column("business_group", String(20), nullable=False),
+    Column("product_group", String(20), nullable=False),
+    Column("percent", Money, nullable=False),
+    PrimaryKeyConstraint("business_group", "product_group", name="pk_erp_tax_rate"),
+    CheckConstraint("business_group <> '' AND product_group <> ''", name="codes"),
+    CheckConstraint("CAST(percent AS NUMERIC) >= 0 AND CAST(percent AS NUMERIC) <= 100", name="percent"),
+)
+# --- tax rates (migration 0006): end ---------------------------------------------------------------------
+
 __all__ = [
     "ENTRY_STATUSES",
     "LOG_STATUSES",

@@ -1,10 +1,12 @@
 """Product export (sync-products, to Shopify): ERP items -> whole products through ``productSet``.
 
 For each item the product Shopify should show is built from the ERP (title, type, options, one variant
-per unblocked item variant, SKU and barcode by the shop's mapping, prices from the price list, inventory
-policy and tracking from the card) and hashed. The hash is compared with the one stored after the last
-push, so an unchanged item costs no call at all. A changed item goes as one ``productSet``; an unmapped
-item is created (status from the card); a blocked item is archived or set to draft per the card.
+per unblocked item variant, SKU and barcode by the shop's mapping, prices from the price list converted to
+the card's tax basis (:mod:`shopops.sync.price_lookup`), inventory policy and tracking from the card) and
+hashed. The hash is compared with the one stored after the last push, so an unchanged item costs no call
+at all, and a changed price or tax rate is a change. A changed item goes as one ``productSet``; an unmapped
+item is created (status from the card); a blocked item is archived or set to draft per the card. An item
+without a price (none in the shop's currency, or no tax rate to convert it) is skipped with the reason.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from shopops.sync.catalog_mirror import Mirror, content_hash, variant_hash, variant_values
 from shopops.sync.order_parse import shopify_id, when
-from shopops.sync.price_lookup import PriceList
+from shopops.sync.price_lookup import Price, PriceList
 from shopops.sync.variant_mapping import ErpIndex, ErpItem
 
 DEFAULT_OPTION = ("Title", "Default Title")
@@ -58,9 +60,10 @@ def build_variants(item: ErpItem, index: ErpIndex, prices: PriceList, settings: 
     codes = [c for c, blocked in sorted(item.variants.items()) if not blocked] or [""]
     out = []
     for code in codes:
-        price = prices.price_for(item.no, code)
-        if price is None and settings.sync_prices:
-            return f"no price for {item.no} {code} in currency {settings.currency_code or 'LCY'}".replace("  ", " ")
+        found = prices.price_for(item.no, code)
+        if isinstance(found, str) and settings.sync_prices:
+            return found  # no price in the shop's currency, or no tax rate to convert it: the item is skipped
+        price = found if isinstance(found, Price) else None
         option = (
             {"optionName": VARIANT_OPTION, "name": item.variant_names.get(code) or code}
             if code

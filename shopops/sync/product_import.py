@@ -8,7 +8,10 @@
 4. Unmapped variants become items when ``auto_create_unknown_items`` is on: the item no. is the SKU (item
    no. mappings) or ``P`` + the product id; variant codes come from the SKU or ``variant_prefix`` + a
    number; fields are copied from the card's ``item_template`` item when one is named (the ERP has no item
-   templates, so the template is an item to copy from); barcodes become references.
+   templates, so the template is an item to copy from); barcodes become references. Shopify's price is
+   the unit price (net, local currency: a gross price is taken net with the card's tax rate); a gross or
+   foreign-currency price also becomes a price line on the shop's own basis, so that a later export sends
+   back exactly that price.
 5. Mapped items take the product title when ``shopify_can_update_items`` is on.
 """
 
@@ -25,7 +28,7 @@ from shopops.sync.bulk_read import run_bulk
 from shopops.sync.catalog_mirror import Mirror
 from shopops.sync.context import RunContext
 from shopops.sync.order_parse import shopify_id, when
-from shopops.sync.price_lookup import add_price
+from shopops.sync.price_lookup import add_price, convert
 from shopops.sync.variant_mapping import ErpIndex, ErpItem, code
 
 TEMPLATE_FIELDS = ("type", "base_unit_of_measure", "tax_group_code", "item_category_code", "vendor_no")
@@ -90,8 +93,9 @@ def create_items(ctx: RunContext, mirror: Mirror, index: ErpIndex, settings: Any
         item_no = mapped[0] if mapped else _item_no(rows[0], pid, settings)
         try:
             first_price = _price(rows[0].get("price"))
+            unit_price = _unit_price(erp, settings, template, first_price)
             if item_no not in index.items:
-                fields = {**template, "unit_price": first_price} if first_price is not None else template
+                fields = {**template, "unit_price": unit_price} if unit_price is not None else template
                 erp.items.add(item_no, description=(product.get("title") or item_no)[:100], **fields)
                 index.items[item_no] = ErpItem(
                     item_no,
@@ -99,9 +103,13 @@ def create_items(ctx: RunContext, mirror: Mirror, index: ErpIndex, settings: Any
                     template.get("type", "inventory"),
                     False,
                     "",
-                    first_price if first_price is not None else Decimal(0),
+                    unit_price if unit_price is not None else Decimal(0),
                 )
                 ctx.stats["items_created"] += 1
+                if first_price is not None and _needs_price_line(settings):
+                    # the shop's price is gross or in another currency: a price line on the shop's own basis
+                    # sends back exactly what Shopify has now (the unit price is net, in local currency)
+                    _add_shop_price(ctx, settings, item_no, "", first_price)
             for number, row in enumerate(rows, start=1):
                 variant = "" if len(rows) == 1 and not mapped else _variant_code(row, number, settings)
                 if variant:
@@ -112,7 +120,7 @@ def create_items(ctx: RunContext, mirror: Mirror, index: ErpIndex, settings: Any
                 if variant and price is not None and price != first_price:
                     # BC keeps one unit price per item; a variant that sells for another price gets its own
                     # price list line, so that exporting the item later sends back what Shopify has now
-                    add_price(ctx.engine, item_no, price, variant_code=variant)
+                    _add_shop_price(ctx, settings, item_no, variant, price)
                 row["item_no"], row["variant_code"] = item_no, variant
                 mirror._write([("variant", row)], dry_run=False)
                 ctx.stats["variants_mapped"] += 1
@@ -132,6 +140,34 @@ def update_items(ctx: RunContext, mirror: Mirror, index: ErpIndex, product_ids: 
         if item is not None and title and item.description != title:
             erp.items.update(item.no, description=title)
             ctx.stats["items_updated"] += 1
+
+
+def _needs_price_line(settings: Any) -> bool:
+    return bool(settings.prices_including_tax) or bool((settings.currency_code or "").strip())
+
+
+def _add_shop_price(ctx: RunContext, settings: Any, item_no: str, variant: str, price: Decimal) -> None:
+    add_price(
+        ctx.engine,
+        item_no,
+        price,
+        variant_code=variant,
+        currency_code=settings.currency_code or "",
+        price_includes_tax=bool(settings.prices_including_tax),
+    )
+
+
+def _unit_price(erp: Any, settings: Any, template: dict[str, Any], price: Decimal | None) -> Decimal | None:
+    """The item's unit price (net, local currency) from a Shopify price, or None when it cannot be told:
+    a foreign-currency price, or a gross one without a tax rate for the card's business group and the
+    template's product group."""
+    if price is None or (settings.currency_code or "").strip():
+        return None
+    if not settings.prices_including_tax:
+        return price
+    business, product = (settings.tax_business_group or "").strip(), str(template.get("tax_group_code") or "")
+    percent = erp.tax_rates.percent(business, product) if business and product else None
+    return None if percent is None else convert(price, percent, to_gross=False)
 
 
 def _price(value: Any) -> Decimal | None:

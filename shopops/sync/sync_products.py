@@ -12,7 +12,12 @@ The direction is the shop card's ``sync_item``:
   ``productVariantsBulkUpdate``: one call per product, or, from ``BULK_PRICE_THRESHOLD`` changed variant
   prices in a run on, all of them as one bulk mutation (see :func:`_send_prices_bulk`). When items are not
   mapped yet, Shopify's catalog is read once (bulk) and matched by SKU and barcode first, so an existing
-  product is never created twice.
+  product is never created twice. Prices come from :mod:`shopops.sync.price_lookup`: the price list, turned
+  into gross or net prices as the card's ``prices_including_tax`` says with the ERP's tax rates
+  (``tax_business_group`` on the card x the item's ``tax_group_code``); an item whose price needs a rate
+  that is not set up is skipped with what to set up. The same prices go by every path (``productSet``, one
+  call per product, or the bulk mutation), and since the hash is taken over them, a changed rate is a
+  changed price on the next run.
 * ``from_shopify`` (:mod:`shopops.sync.product_import`): products changed since the cursor, echo
   suppression, items auto-created from the template.
 

@@ -25,6 +25,8 @@ def test_add_get_list_set(ws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert list(ws.shops.list().shop) == ["DEMO"]
     changed = ws.shops.set("DEMO", allow_background_sync=False)
     assert changed.settings.allow_background_sync is False
+    assert shop.settings.tax_business_group == ""
+    assert ws.shops.set("DEMO", tax_business_group="DOMESTIC").settings.tax_business_group == "DOMESTIC"
     assert TOKEN not in repr(changed) and TOKEN not in ws.shops.list().to_string()
     with ws.engine.connect() as conn:
         dump = " ".join(str(v) for row in conn.execute(sa.select(t.shop)) for v in row)
@@ -44,6 +46,9 @@ def test_add_get_list_set(ws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         ({"no_such_setting": 1}, "no_such_setting"),
         ({"can_update_shopify_products": True, "shopify_can_update_items": True}, "can_update_shopify_products"),
         ({"return_refund_process": "auto_create"}, "return_refund_process"),
+        ({"tax_business_group": "DOM ESTIC"}, "tax_business_group"),
+        ({"tax_business_group": "X" * 21}, "tax_business_group"),
+        ({"tax_business_group": 25}, "tax_business_group"),
     ],
 )
 def test_bad_values_name_the_field(ws: Any, kwargs: dict[str, Any], field: str) -> None:
