@@ -75,6 +75,9 @@ MUTATION_FIELDS = [
     "bulkOperationRunMutation",
     "bulkOperationCancel",
     "productCreateMedia",
+    "productVariantAppendMedia",
+    "productVariantDetachMedia",
+    "fileDelete",
 ]
 
 # Object-typed fields kept per type (scalar/enum fields are always kept).

@@ -35,6 +35,7 @@ from shopops.sandbox.resolvers import (
     refunds,
     shop,
     uploads,
+    variant_media,
 )
 from shopops.sandbox.store import parse_gid
 
@@ -62,6 +63,7 @@ FAMILIES = (
     payments,
     bulk,
     uploads,
+    variant_media,
 )
 
 

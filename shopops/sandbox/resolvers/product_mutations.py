@@ -1,5 +1,7 @@
 """Product mutations: productCreate, productUpdate, productSet, productVariantsBulkCreate/Update and
-productCreateMedia, built on the record helpers of :mod:`shopops.sandbox.resolvers.products`.
+productCreateMedia, built on the record helpers of :mod:`shopops.sandbox.resolvers.products`. A variant
+input's ``mediaId`` (the media the variant shows) is checked and applied by
+:mod:`shopops.sandbox.resolvers.variant_media`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from shopops.sandbox.resolvers import inventory
+from shopops.sandbox.resolvers import inventory, variant_media
 from shopops.sandbox.resolvers.common import ResolverMap, check_input_list, money_v2, state_of, user_error
 from shopops.sandbox.resolvers.products import (
     PRODUCT_FIELDS,
@@ -69,6 +71,7 @@ def _apply_variant_input(state: ShopState, product: Record, variant: Record, dat
         qty = q.get("quantity", q.get("availableQuantity", 0))
         inventory.set_quantity(level, q.get("name") or "available", int(qty))
         state.touch(level)
+    variant_media.show_media(variant, data)
     if item is not None:
         state.touch(item)
     state.touch(variant)
@@ -252,6 +255,10 @@ def _bulk_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str,
             if not _valid_money(spec.get("price")):
                 errors.append(user_error("Price is invalid", ["variants", str(i), "price"], "INVALID"))
                 continue
+            media_error = variant_media.media_id_error(product, spec, i)
+            if media_error is not None:
+                errors.append(media_error)
+                continue
             sel = tuple((s["name"], s["value"]) for s in _selected_from_input(product, spec.get("optionValues")))
             if sel in existing:
                 errors.append(
@@ -281,23 +288,27 @@ def _bulk_update(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str,
                 "productVariants": None,
                 "userErrors": [user_error("Product does not exist", ["productId"], "PRODUCT_DOES_NOT_EXIST")],
             }
-        errors = []
+        errors, refused = [], set()
         for i, spec in enumerate(args["variants"]):
             variant = state.get(spec.get("id"), "ProductVariant")
+            error = None
             if variant is None or variant["productId"] != product["id"]:
-                errors.append(
-                    user_error(
-                        "Product variant does not exist", ["variants", str(i), "id"], "PRODUCT_VARIANT_DOES_NOT_EXIST"
-                    )
+                error = user_error(
+                    "Product variant does not exist", ["variants", str(i), "id"], "PRODUCT_VARIANT_DOES_NOT_EXIST"
                 )
             elif not _valid_money(spec.get("price")):
-                errors.append(user_error("Price is invalid", ["variants", str(i), "price"], "INVALID"))
+                error = user_error("Price is invalid", ["variants", str(i), "price"], "INVALID")
+            else:
+                error = variant_media.media_id_error(product, spec, i)
+            if error is not None:
+                errors.append(error)
+                refused.add(i)
         if errors and not args.get("allowPartialUpdates"):
             return {"product": product, "productVariants": None, "userErrors": errors}
         updated = []
-        for spec in args["variants"]:
+        for i, spec in enumerate(args["variants"]):
             variant = state.get(spec.get("id"), "ProductVariant")
-            if variant is None or variant["productId"] != product["id"] or not _valid_money(spec.get("price")):
+            if i in refused or variant is None:
                 continue
             _apply_variant_input(state, product, variant, spec)
             updated.append(variant)

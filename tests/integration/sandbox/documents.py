@@ -323,6 +323,71 @@ mutation AddMedia($product: ProductUpdateInput!, $media: [CreateMediaInput!]) {
 }
 """
 
+VARIANT_MEDIA = """
+query VariantMedia($id: ID!) {
+  product(id: $id) {
+    id updatedAt
+    featuredMedia { id }
+    media(first: 10) { nodes { id } }
+    variants(first: 10) {
+      nodes { id title updatedAt
+        media(first: 5) { nodes { id mediaContentType status ... on MediaImage { image { url } } } }
+        image { id url altText } }
+    }
+  }
+}
+"""
+
+VARIANT_BY_ID_MEDIA = """
+query VariantById($id: ID!) {
+  productVariant(id: $id) { id media(first: 1) { edges { cursor node { id } } pageInfo { hasNextPage } } }
+}
+"""
+
+VARIANTS_SET_MEDIA = """
+mutation SetVariantMedia($productId: ID!, $variants: [ProductVariantsBulkInput!]!, $partial: Boolean) {
+  productVariantsBulkUpdate(productId: $productId, variants: $variants, allowPartialUpdates: $partial) {
+    productVariants { id media(first: 1) { nodes { id } } }
+    userErrors { field message code }
+  }
+}
+"""
+
+VARIANTS_CREATE_WITH_MEDIA = """
+mutation CreateWithMedia($productId: ID!, $variants: [ProductVariantsBulkInput!]!) {
+  productVariantsBulkCreate(productId: $productId, variants: $variants) {
+    productVariants { id title media(first: 1) { nodes { id } } }
+    userErrors { field message code }
+  }
+}
+"""
+
+VARIANT_APPEND_MEDIA = """
+mutation Append($productId: ID!, $variantMedia: [ProductVariantAppendMediaInput!]!) {
+  productVariantAppendMedia(productId: $productId, variantMedia: $variantMedia) {
+    product { id }
+    productVariants { id media(first: 5) { nodes { id } } }
+    userErrors { field message code }
+  }
+}
+"""
+
+VARIANT_DETACH_MEDIA = """
+mutation Detach($productId: ID!, $variantMedia: [ProductVariantDetachMediaInput!]!) {
+  productVariantDetachMedia(productId: $productId, variantMedia: $variantMedia) {
+    product { id }
+    productVariants { id media(first: 5) { nodes { id } } }
+    userErrors { field message code }
+  }
+}
+"""
+
+FILE_DELETE = """
+mutation FileDelete($fileIds: [ID!]!) {
+  fileDelete(fileIds: $fileIds) { deletedFileIds userErrors { field message code } }
+}
+"""
+
 BULK_RUN = """
 mutation Bulk($query: String!) {
   bulkOperationRunQuery(query: $query) {
