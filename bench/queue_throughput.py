@@ -397,7 +397,9 @@ def shopops_latency(backend: str, admin_url: str, count: int, interval_s: float,
     if in_process:
         waker = "in-process worker, woken by enqueue"
     else:
-        waker = "worker process, " + ("LISTEN/NOTIFY" if backend == "pg" else "polling (default 0.1 s)")
+        from shopops.queue.wakeup import SQLITE_POLL_S
+
+        waker = "worker process, " + ("LISTEN/NOTIFY" if backend == "pg" else f"polling (default {SQLITE_POLL_S:g} s)")
     result = Latency("shopops", backend_name(backend), waker, expected=count)
     with scratch_store(backend, admin_url, "shopops_lat") as url:
         ws = shopops.open(url)
