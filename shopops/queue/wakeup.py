@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import select
+import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
@@ -26,6 +30,11 @@ class Wakeup:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._generation = 0
+        self._interrupts: list[Callable[[], None]] = []
+
+    def also_interrupt(self, interrupt: Callable[[], None]) -> None:
+        """Call ``interrupt`` on every ``notify`` too (a thread waiting on a socket, not on this condition)."""
+        self._interrupts.append(interrupt)
 
     @property
     def generation(self) -> int:
@@ -38,6 +47,8 @@ class Wakeup:
         with self._cond:
             self._generation += 1
             self._cond.notify_all()
+        for interrupt in self._interrupts:
+            interrupt()
 
     def notify_one(self) -> None:
         """Wake one waiter (to take over a job another thread just gave up, such as listening)."""
@@ -90,6 +101,10 @@ class PostgresChannel:
         self._conninfo = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._hold = threading.Lock()
         self._conn: Any = None
+        # a wake from inside the process (a finished run, a stop) interrupts the holder's wait at once
+        self._wake_in, self._wake_out = socket.socketpair()
+        self._wake_in.setblocking(False)
+        self._wake_out.setblocking(False)
 
     def open(self) -> PostgresChannel:
         """Connect and LISTEN now, so that nothing committed after this returns goes unheard."""
@@ -111,19 +126,34 @@ class PostgresChannel:
         """The LISTEN connection (autocommit), for the holder to claim on right after a NOTIFY."""
         return self._conn
 
+    def interrupt(self) -> None:
+        """End the holder's current ``wait`` early (it returns False)."""
+        with contextlib.suppress(OSError):  # the buffer is full: a wake is pending anyway
+            self._wake_in.send(b"!")
+
     def wait(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for a NOTIFY (the holder only); True if one came."""
+        """Wait up to ``timeout`` seconds for a NOTIFY (the holder only); True if one came, False on a
+        timeout or an ``interrupt``."""
         try:
             if self._conn is None or self._conn.closed:
                 self.open()
-            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+            if self._heard():  # arrived while the connection was busy claiming
                 return True
-            return False
+            ready, _, _ = select.select([self._conn.fileno(), self._wake_out], [], [], timeout)
+            if self._wake_out in ready:
+                with contextlib.suppress(OSError):
+                    self._wake_out.recv(4096)
+            return self._conn.fileno() in ready and self._heard()
         except Exception as exc:  # the database restarted: the safety poll covers the gap
             log.warning("queue listener lost its connection (%s); reconnecting", type(exc).__name__)
             self._close()
             time.sleep(min(timeout, 1.0))
             return False
+
+    def _heard(self) -> bool:
+        for _ in self._conn.notifies(timeout=0, stop_after=1):
+            return True
+        return False
 
     def _close(self) -> None:
         conn, self._conn = self._conn, None
@@ -137,6 +167,8 @@ class PostgresChannel:
         """Stop listening (after the threads that wait on it have ended)."""
         with self._hold:
             self._close()
+            self._wake_in.close()
+            self._wake_out.close()
 
 
 def poll_interval(engine: Engine) -> float:

@@ -32,7 +32,7 @@ FAST_RUN_S = 0.005  # runs quicker than this are claimed and written in batches
 MAX_BATCH = 64
 FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written, a claimed one to start
 IDLE_RETRY_HORIZON_S = 60.0
-LISTEN_SLICE_S = 0.25  # the listening thread looks at stop requests at least this often
+LISTEN_SLICE_S = 1.0  # a wake from inside the process interrupts the listening thread; this is a backstop
 
 
 def new_worker_id() -> str:
@@ -86,6 +86,8 @@ class Worker:
         self.store.register_worker(self.id, socket.gethostname(), os.getpid(), self.threads)
         subscribe(self.store.engine, self.wakeup)
         self._channel = channel_for(self.store.engine)
+        if self._channel is not None:
+            self.wakeup.also_interrupt(self._channel.interrupt)
         self._heart = threading.Thread(target=self._heartbeat_loop, name="shopops-heartbeat", daemon=True)
         self._heart.start()
         threading.Thread(target=self._flush_loop, name="shopops-flush", daemon=True).start()
