@@ -112,6 +112,18 @@ VALUES ({entry_id}, {report}, {shop_code}, {category_code}, {description}, {para
 RETURNING id
 """
 
+# open the log entries of a batch of just-claimed entries in one statement (the caller pairs them by entry_id)
+_OPEN_LOGS = """
+INSERT INTO job_queue_log_entry
+    (entry_id, report, shop_code, category_code, description, parameters, attempt, scheduled_at, started_at,
+     status, worker_id, foreground)
+SELECT id, report, shop_code, category_code, description, parameters, attempts, scheduled_at, {now},
+       'in_process', {w}, {false}
+FROM job_queue_entry
+WHERE id IN ({ids})
+RETURNING id, entry_id
+"""
+
 _FINISH_ENTRY = """
 UPDATE job_queue_entry
 SET status = {status}, earliest_start_at = COALESCE({next_start}, earliest_start_at),
@@ -163,6 +175,7 @@ class Statements:
             lock="FOR UPDATE SKIP LOCKED" if postgres else "",
         )
         self._claim_ids: dict[int, str] = {}
+        self._open_logs: dict[int, str] = {}
 
     def claim_ids(self, count: int) -> str:
         """The claim of ``count`` chosen ids (parameters i0, i1, ...)."""
@@ -170,6 +183,13 @@ class Statements:
             ids = ", ".join((f"%(i{n})s" if self.postgres else f":i{n}") for n in range(count))
             self._claim_ids[count] = _render(_CLAIM_IDS, self.postgres, ids=ids, returning=_RETURNING)
         return self._claim_ids[count]
+
+    def open_logs(self, count: int) -> str:
+        """Open the log entries of ``count`` claimed ids (parameters i0, i1, ...)."""
+        if count not in self._open_logs:
+            ids = ", ".join((f"%(i{n})s" if self.postgres else f":i{n}") for n in range(count))
+            self._open_logs[count] = _render(_OPEN_LOGS, self.postgres, ids=ids)
+        return self._open_logs[count]
 
     # --- values in and out -------------------------------------------------------------------------------
 

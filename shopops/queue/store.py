@@ -304,17 +304,8 @@ class QueueStore:
         for _ in range(CLAIM_RETRIES):
             try:
                 with self.engine.begin() as conn:
-                    for item in done:
-                        self._finish(
-                            conn,
-                            item.entry,
-                            worker_id,
-                            item.outcome,
-                            item.error,
-                            item.traceback,
-                            item.started_at,
-                            item.ended_at,
-                        )
+                    if done:
+                        self._finish_many(conn, worker_id, done)
                     return self._claim_many(conn, worker_id, claim) if claim else []
             except IntegrityError:
                 # a PostgreSQL race on a category (see ``claim``): settle the finishes, then look again
@@ -342,11 +333,14 @@ class QueueStore:
             sql.entry_row(r) for r in conn.exec_driver_sql(sql.claim_ids(len(ids)), {"w": worker_id, **params, **now})
         ]
         rows.sort(key=lambda r: (r["priority"], r["id"]))
-        claimed = []
-        for row in rows:
-            log_id = conn.exec_driver_sql(sql.open_log, {**sql.log_values(row, worker_id), **now}).scalar_one()
-            claimed.append(JobEntry.from_row(row, log_id=int(log_id)))
-        return claimed
+        if not rows:
+            return []
+        taken = {f"i{n}": row["id"] for n, row in enumerate(rows)}
+        logs = dict(
+            (int(entry_id), int(log_id))
+            for log_id, entry_id in conn.exec_driver_sql(sql.open_logs(len(rows)), {"w": worker_id, **taken, **now})
+        )
+        return [JobEntry.from_row(row, log_id=logs[row["id"]]) for row in rows]
 
     def release(self, entries: Sequence[JobEntry], worker_id: str) -> None:
         """Give back claimed entries that never started: ready again, the attempt not counted, no log."""
@@ -374,42 +368,67 @@ class QueueStore:
         started_at: dt.datetime | None = None,
         ended_at: dt.datetime | None = None,
     ) -> Status | None:
+        item = Finished(entry, outcome, error, traceback, started_at, ended_at)
+        entry_values, log_values, status = self._finish_values(item, worker_id)
+        changed = conn.exec_driver_sql(self.sql.finish_entry, entry_values).rowcount
+        if log_values is not None:
+            conn.exec_driver_sql(self.sql.finish_log, log_values)
+        self._after_finish(conn, [item], [status])
+        return status if changed else None
+
+    def _finish_many(self, conn: Connection, worker_id: str, done: Sequence[Finished]) -> None:
+        """Finish a batch of runs: each statement once for all of them (the driver's executemany)."""
+        entries: list[dict[str, Any]] = []
+        logs: list[dict[str, Any]] = []
+        statuses: list[Status] = []
+        for item in done:
+            entry_values, log_values, status = self._finish_values(item, worker_id)
+            entries.append(entry_values)
+            statuses.append(status)
+            if log_values is not None:
+                logs.append(log_values)
+        conn.exec_driver_sql(self.sql.finish_entry, entries)
+        if logs:
+            conn.exec_driver_sql(self.sql.finish_log, logs)
+        self._after_finish(conn, list(done), statuses)
+
+    def _finish_values(self, item: Finished, worker_id: str) -> tuple[dict[str, Any], dict[str, Any] | None, Status]:
         sql = self.sql
-        values = self._next_state(entry, utcnow(), error)
+        entry = item.entry
+        values = self._next_state(entry, utcnow(), item.error)
         now = sql.now()
-        changed = conn.exec_driver_sql(
-            sql.finish_entry,
-            {
-                "status": values["status"],
-                "next_start": sql.time(values.get("earliest_start_at")),
-                "attempts": values.get("attempts"),
-                "last_error": values.get("last_error"),
-                "id": entry.id,
-                "w": worker_id,
-                **now,
-            },
-        ).rowcount
+        entry_values = {
+            "status": values["status"],
+            "next_start": sql.time(values.get("earliest_start_at")),
+            "attempts": values.get("attempts"),
+            "last_error": values.get("last_error"),
+            "id": entry.id,
+            "w": worker_id,
+            **now,
+        }
+        log_values = None
         if entry.log_id is not None:
-            conn.exec_driver_sql(
-                sql.finish_log,
-                {
-                    "status": LogStatus.ERROR.value if error else LogStatus.SUCCESS.value,
-                    "error": error,
-                    "traceback": traceback,
-                    "stats": sql.json(outcome.stats if outcome else None),
-                    "api_cost": outcome.api_cost if outcome else None,
-                    "log_id": entry.log_id,
-                    "started": sql.time(started_at),
-                    "ended": sql.time(ended_at),
-                    **now,
-                },
-            )
-        if entry.category:
-            conn.exec_driver_sql(sql.activate_waiting, {"category": entry.category})
-        if entry.category or values["status"] == Status.READY.value:
-            # a freed category or an entry that will run again: idle workers look again (and learn when)
-            self.notify(conn, entry.category or "")
-        return Status(values["status"]) if changed else None
+            log_values = {
+                "status": LogStatus.ERROR.value if item.error else LogStatus.SUCCESS.value,
+                "error": item.error,
+                "traceback": item.traceback,
+                "stats": sql.json(item.outcome.stats if item.outcome else None),
+                "api_cost": item.outcome.api_cost if item.outcome else None,
+                "log_id": entry.log_id,
+                "started": sql.time(item.started_at),
+                "ended": sql.time(item.ended_at),
+                **now,
+            }
+        return entry_values, log_values, Status(values["status"])
+
+    def _after_finish(self, conn: Connection, done: Sequence[Finished], statuses: Sequence[Status]) -> None:
+        """Free the categories of finished runs; wake idle workers when something became claimable
+        (a freed category, a retry, a next recurrence), once for the whole batch."""
+        categories = sorted({item.entry.category for item in done if item.entry.category})
+        for category in categories:
+            conn.exec_driver_sql(self.sql.activate_waiting, {"category": category})
+        if categories or Status.READY in statuses:
+            self.notify(conn, categories[0] if len(categories) == 1 else "")
 
     def _next_state(self, entry: JobEntry, now: dt.datetime, error: str | None) -> dict[str, Any]:
         if error is None:
