@@ -37,6 +37,19 @@ def set_cursor(engine: Engine, shop: str, kind: str, synced_at: dt.datetime | No
             conn.execute(insert(C).values(shop_code=shop, kind=kind, synced_at=synced_at, updated_at=now))
 
 
+#: Seconds read again before a cursor: Shopify stamps whole seconds, so a change made in the second the last
+#: run started would be missed by ``updated_at:>cursor``. Re-reading it costs little (it compares equal).
+OVERLAP_S = 2
+
+
+def updated_since(cursor: dt.datetime | None) -> str:
+    """Shopify search text for records updated after the cursor, less the overlap ('' for all)."""
+    if cursor is None:
+        return ""
+    since = cursor.astimezone(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=OVERLAP_S)
+    return f"updated_at:>'{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'"
+
+
 def record_skip(engine: Engine, shop: str | None, report: str, record_type: str, record_id: str, reason: str) -> None:
     """Log a record a report passed over, with the precise reason; the run goes on."""
     with engine.begin() as conn:

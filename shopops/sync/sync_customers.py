@@ -25,7 +25,6 @@ The cursor is taken before paging and saved after. ``dry_run`` returns the plan 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +55,7 @@ from shopops.sync.customer_mirror import (
 )
 from shopops.sync.order_parse import shopify_id, when
 from shopops.sync.registry import report
-from shopops.sync.state import get_cursor, set_cursor
+from shopops.sync.state import get_cursor, set_cursor, updated_since
 
 REPORT = "sync-customers"
 CURSOR = "customers"
@@ -66,17 +65,6 @@ PAGE_SIZE = 100
 CUSTOMER_SERIES = "customer"
 COLUMNS = ["direction", "shopify_id", "customer_no", "action", "how", "reason"]
 TEMPLATE_FIELDS = ("currency_code", "customer_price_group", "tax_area_code")
-#: Seconds read again before the cursor: Shopify stamps whole seconds, so a change made in the second the
-#: last run started would be missed by ``updated_at:>cursor``. Re-reading it costs nothing (it hashes equal).
-OVERLAP_S = 2
-
-
-def search_since(cursor: dt.datetime | None) -> str:
-    """Shopify search text for customers updated after the cursor, less the overlap ('' for all)."""
-    if cursor is None:
-        return ""
-    since = cursor.astimezone(dt.UTC).replace(microsecond=0) - dt.timedelta(seconds=OVERLAP_S)
-    return f"updated_at:>'{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'"
 
 
 @dataclass
@@ -130,7 +118,7 @@ def import_customers(
     started = utcnow()
     cursor = get_cursor(ctx.engine, shop, CURSOR)
     index = CustomerIndex((c.no, c.email, c.phone) for c in customers.values())
-    variables = {"first": PAGE_SIZE, "query": search_since(cursor)}
+    variables = {"first": PAGE_SIZE, "query": updated_since(cursor)}
     out: list[list[Any]] = []
     for node in ctx.client.paginate(operations.load("GetCustomers"), variables, path=("customers",)):
         ctx.stats["read"] += 1

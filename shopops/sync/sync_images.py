@@ -25,6 +25,8 @@ that reason. ``shopify_media_link`` keeps, per item (variant), the media it was 
   when the linked media the ERP itself sent is still on the product, or the media is one the ERP sent for
   any item (variant), it is the ERP's own picture coming back. A variant showing the product's featured
   image keeps no picture of its own (the item's picture is not copied onto its variants; BC is silent).
+  Only products updated since the last run are read (a media change updates its product; cursor
+  ``images_from_shopify``, moved only when every download succeeded), so a quiet rerun is one call.
 
 ``dry_run`` returns the plan and writes nothing. A failed upload or download marks that link (has_error,
 error_message) and the skipped-record log; the run goes on.
@@ -40,14 +42,17 @@ import pandas as pd
 from shopops.erp.pictures import ItemPictures, sha256
 from shopops.shopify import operations
 from shopops.shopify.errors import AccessDeniedError
+from shopops.store.types import utcnow
 from shopops.sync.catalog_mirror import Mirror
 from shopops.sync.context import RunContext
 from shopops.sync.image_transfer import MediaLinks, TransferError, download, upload
 from shopops.sync.mutations import execute_mutation
 from shopops.sync.order_parse import shopify_id
 from shopops.sync.registry import Param, report
+from shopops.sync.state import get_cursor, set_cursor, updated_since
 
 REPORT = "sync-images"
+CURSOR = "images_from_shopify"
 COLUMNS = ["item_no", "variant_code", "product_id", "action", "reason"]
 #: Products per page when reading media (with VARIANTS_PER_PRODUCT variants each: ~800 cost points a page).
 PAGE_SIZE = 10
@@ -226,7 +231,10 @@ def import_images(ctx: RunContext, only: set[int]) -> pd.DataFrame | None:
     }
     with_variants = {mirror.variants[vid]["product_id"] for vid in variant_of}
     sent = {r["media_id"] for r in links.rows.values() if r.get("last_updated_by") == "erp" and r.get("media_id")}
-    query = " OR ".join(f"id:{p}" for p in sorted(only))
+    # only products changed since the last run (a media change updates its product): a quiet rerun is one call
+    started = utcnow()
+    cursor = None if only else get_cursor(ctx.engine, ctx.shop.code, CURSOR)
+    query = " OR ".join(f"id:{p}" for p in sorted(only)) if only else updated_since(cursor)
     nodes = ctx.client.paginate(
         operations.load("SyncProductImages"),
         {"first": PAGE_SIZE, "query": query, "variants": VARIANTS_PER_PRODUCT},
@@ -255,9 +263,12 @@ def import_images(ctx: RunContext, only: set[int]) -> pd.DataFrame | None:
             for key, pid, _vid, _mid, _url in work
         ]
         return pd.DataFrame(plan, columns=COLUMNS)
+    failed = 0
     for done, take in enumerate(work, start=1):
-        _take(ctx, pictures, links, take)
+        failed += 0 if _take(ctx, pictures, links, take) else 1
         ctx.progress(done, len(work), f"image of product {take[1]}")
+    if not only and not failed:
+        set_cursor(ctx.engine, ctx.shop.code, CURSOR, started)  # a failed image is read again next time
     return None
 
 
@@ -335,16 +346,18 @@ def _variant_image(
     return [(key, product_id, shopify_id(vnode["id"]), media_id, url)]
 
 
-def _take(ctx: RunContext, pictures: ItemPictures, links: MediaLinks, take: Take) -> None:
-    """Download one image; store it as the item's (variant's) picture when the bytes differ."""
+def _take(ctx: RunContext, pictures: ItemPictures, links: MediaLinks, take: Take) -> bool:
+    """Download one image; store it as the item's (variant's) picture when the bytes differ. False when
+    the download failed (marked on the link; the run goes on)."""
     key, product_id, variant_id, media_id, url = take
     base = {"product_id": product_id, "variant_id": variant_id}
     try:
         content, content_type = download(url)
     except TransferError as exc:
         _failed(ctx, links, key, base, str(exc))
-        return
+        return False
     outcome = pictures.set(key[0], content, content_type=content_type, variant_code=key[1])
     ctx.stats["downloaded" if outcome != "unchanged" else "same_content"] += 1
     values = {**base, "media_id": media_id, "media_url": url[:1000], "sha256": sha256(content)}
     links.save(key, {**values, "last_updated_by": "shopify", "has_error": False, "error_message": None})
+    return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -13,6 +15,7 @@ from shopops.erp.pictures import ItemPictures, sha256
 from shopops.sandbox import Sandbox
 from shopops.shopify import ShopifyClient, operations
 from shopops.store import tables as t
+from shopops.sync import state
 from shopops.sync.image_transfer import upload
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -376,3 +379,28 @@ def test_from_shopify_does_not_take_back_what_the_erp_sent(
         again.stats["echo"] == 1 and again.stats["variant_shows_product_image"] == 1 and again.stats["unchanged"] == 1
     )
     assert pictures.content("BIKE") == PNG + b"bike" and pictures.find("BIKE", "BLUE") is None
+
+
+def test_from_shopify_reads_only_products_changed_since_the_last_run(
+    ws: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    products = catalog(ws, sandbox, monkeypatch, "CUR")
+    ws.shops.set("CUR", sync_item_images="from_shopify")
+    monkeypatch.setattr(state, "OVERLAP_S", 0)  # so that the setup above is not read again
+    # Shopify stamps whole seconds, and the sandbox's clock ticks a second per change within one: wait until
+    # the last change of the setup is in the past
+    stamps = [p["updatedAt"] for p in sandbox.state.table("Product").values() if p.get("updatedAt")]
+    latest = max(dt.datetime.fromisoformat(s.replace("Z", "+00:00")) for s in stamps)
+    time.sleep(max(0.0, (latest - dt.datetime.now(dt.UTC)).total_seconds()) + 1.1)
+    first = ws.run("sync-images", shop="CUR")
+    assert first.ok, first.error and first.stats["read"] == 2  # BIKE and BELL, no cursor yet
+    quiet = ws.run("sync-images", shop="CUR")
+    assert quiet.ok, quiet.error
+    assert quiet.stats["api"]["calls"] == 1 and quiet.stats.get("read", 0) == 0  # nothing changed: one call
+
+    bell = PNG + b"a new bell photo"
+    shop_image(sandbox, products["BELL"], bell, "bell")  # a media change updates its product
+    changed = ws.run("sync-images", shop="CUR")
+    assert changed.ok, changed.error
+    assert changed.stats["read"] == 1 and changed.stats["downloaded"] == 1
+    assert ItemPictures(ws.engine).content("BELL") == bell
