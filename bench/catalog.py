@@ -147,11 +147,56 @@ def bench_products(products: int, per_product: int = 4) -> None:
         ws.close()
 
 
+def bench_quiet_reruns(variants: int, customers: int = 2_000) -> None:
+    """The reports this script does not time, on a roomy custom plan: only the rerun's call count matters."""
+    seed = {"locations": 2, "products": max(1, variants // 4), "variants": variants, "customers": customers}
+    seed["orders"] = 0
+    with tempfile.TemporaryDirectory() as tmp, Sandbox(seed=seed, plan=(50_000.0, 100_000.0)) as box:
+        os.environ["BENCH_TOKEN"] = box.token
+        ws = shopops.open(f"sqlite:///{tmp}/bench.db")
+        ws.shops.add(
+            "Q",
+            url=box.url,
+            token_env="BENCH_TOKEN",
+            allow_background_sync=False,
+            sync_item="from_shopify",
+            auto_create_unknown_items=True,
+            customer_import="all",
+            auto_create_unknown_customers=True,
+        )
+        # the seed's images live on a made-up CDN this machine cannot reach: a shop without images here, so
+        # that the first image import is a read of every product and not thousands of failing downloads
+        for product in box.state.table("Product").values():
+            product["mediaIds"] = []
+        imported = ws.run("sync-products", shop="Q")
+        print(f"quiet-rerun shop: {variants} variants, {customers} customers; setup import {imported.duration_s:.0f}s")
+        cases = (
+            ("sync-images (from Shopify)", "sync-images", {"sync_item_images": "from_shopify"}),
+            ("sync-images (to Shopify)", "sync-images", {"sync_item_images": "to_shopify"}),
+            ("sync-customers (import all)", "sync-customers", {}),
+        )
+        for label, report, card in cases:
+            ws.shops.set("Q", **card)
+            first = ws.run(report, shop="Q")
+            before = (written(ws), ws.erp.customers.frame().shape, len(ws.erp.items.frame()))
+            rerun = ws.run(report, shop="Q")
+            after = (written(ws), ws.erp.customers.frame().shape, len(ws.erp.items.frame()))
+            print(
+                f"quiet rerun {label}: {rerun.stats.get('api', {}).get('calls', 0)} API calls "
+                f"(first run {first.stats.get('api', {}).get('calls', 0)}, {first.duration_s:.0f}s), "
+                f"{'nothing written' if after == before else 'ROWS WRITTEN'}"
+            )
+        ws.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--variants", type=int, default=33_400, help="about 1.5 levels each: ~50k item-locations")
     parser.add_argument("--products", type=int, default=5_000)
+    parser.add_argument("--quiet-variants", type=int, default=20_000, help="shop for the other quiet reruns")
     args = parser.parse_args()
+    if args.quiet_variants:
+        bench_quiet_reruns(args.quiet_variants)
     if args.variants:
         bench_inventory(args.variants)
     if args.products:

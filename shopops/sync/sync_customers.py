@@ -129,7 +129,7 @@ def import_customers(
         elif plan.action == "skip":
             ctx.stats["skipped"] += 1
         ctx.progress(ctx.stats["read"], None, f"customer {plan.shopify_id}: {plan.action}")
-    if not ctx.dry_run:
+    if not ctx.dry_run and ctx.stats["read"]:  # nothing read: the cursor stands, a quiet rerun writes nothing
         set_cursor(ctx.engine, shop, CURSOR, started)
     return out
 

@@ -26,7 +26,8 @@ that reason. ``shopify_media_link`` keeps, per item (variant), the media it was 
   any item (variant), it is the ERP's own picture coming back. A variant showing the product's featured
   image keeps no picture of its own (the item's picture is not copied onto its variants; BC is silent).
   Only products updated since the last run are read (a media change updates its product; cursor
-  ``images_from_shopify``, moved only when every download succeeded), so a quiet rerun is one call.
+  ``images_from_shopify``), so a quiet rerun is one call. A failed download is marked and tried again when
+  its product changes, or at once with ``products=``.
 
 ``dry_run`` returns the plan and writes nothing. A failed upload or download marks that link (has_error,
 error_message) and the skipped-record log; the run goes on.
@@ -263,12 +264,13 @@ def import_images(ctx: RunContext, only: set[int]) -> pd.DataFrame | None:
             for key, pid, _vid, _mid, _url in work
         ]
         return pd.DataFrame(plan, columns=COLUMNS)
-    failed = 0
     for done, take in enumerate(work, start=1):
-        failed += 0 if _take(ctx, pictures, links, take) else 1
+        _take(ctx, pictures, links, take)
         ctx.progress(done, len(work), f"image of product {take[1]}")
-    if not only and not failed:
-        set_cursor(ctx.engine, ctx.shop.code, CURSOR, started)  # a failed image is read again next time
+    if not only and ctx.stats["read"]:  # nothing read: the cursor stands, and a quiet rerun writes nothing
+        # a failed download stays marked on its link and in the skipped records; it is tried again when its
+        # product changes, or at once with products= (a broken image must not make every rerun read it all)
+        set_cursor(ctx.engine, ctx.shop.code, CURSOR, started)
     return None
 
 
@@ -346,18 +348,17 @@ def _variant_image(
     return [(key, product_id, shopify_id(vnode["id"]), media_id, url)]
 
 
-def _take(ctx: RunContext, pictures: ItemPictures, links: MediaLinks, take: Take) -> bool:
-    """Download one image; store it as the item's (variant's) picture when the bytes differ. False when
-    the download failed (marked on the link; the run goes on)."""
+def _take(ctx: RunContext, pictures: ItemPictures, links: MediaLinks, take: Take) -> None:
+    """Download one image; store it as the item's (variant's) picture when the bytes differ; a failed
+    download is marked on its link and the run goes on."""
     key, product_id, variant_id, media_id, url = take
     base = {"product_id": product_id, "variant_id": variant_id}
     try:
         content, content_type = download(url)
     except TransferError as exc:
         _failed(ctx, links, key, base, str(exc))
-        return False
+        return
     outcome = pictures.set(key[0], content, content_type=content_type, variant_code=key[1])
     ctx.stats["downloaded" if outcome != "unchanged" else "same_content"] += 1
     values = {**base, "media_id": media_id, "media_url": url[:1000], "sha256": sha256(content)}
     links.save(key, {**values, "last_updated_by": "shopify", "has_error": False, "error_message": None})
-    return True
