@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
 from typing import Any
 
 UTC = dt.UTC
@@ -103,15 +102,6 @@ WITH claimed AS (
 SELECT {returning}, (SELECT id FROM logged) FROM claimed
 """
 
-_OPEN_LOG = """
-INSERT INTO job_queue_log_entry
-    (entry_id, report, shop_code, category_code, description, parameters, attempt, scheduled_at, started_at,
-     status, worker_id, foreground)
-VALUES ({entry_id}, {report}, {shop_code}, {category_code}, {description}, {parameters}, {attempt}, {scheduled_at},
-        {now}, 'in_process', {w}, {false})
-RETURNING id
-"""
-
 # open the log entries of a batch of just-claimed entries in one statement (the caller pairs them by entry_id)
 _OPEN_LOGS = """
 INSERT INTO job_queue_log_entry
@@ -164,7 +154,6 @@ class Statements:
         self.claim_logged = (
             _render(_CLAIM_LOGGED, postgres, candidate=candidate, returning=_RETURNING) if postgres else None
         )
-        self.open_log = _render(_OPEN_LOG, postgres)
         self.finish_entry = _render(_FINISH_ENTRY, postgres)
         self.finish_log = _render(_FINISH_LOG, postgres)
         self.activate_waiting = _render(_ACTIVATE_WAITING, postgres)
@@ -220,17 +209,3 @@ class Statements:
         out["parameters"] = json.loads(out["parameters"]) if out["parameters"] else {}
         out["recurring"] = bool(out["recurring"])
         return out
-
-    def log_values(self, row: Mapping[str, Any], worker_id: str) -> dict[str, Any]:
-        """Parameters of the log entry opened for a claimed row."""
-        return {
-            "entry_id": row["id"],
-            "report": row["report"],
-            "shop_code": row["shop_code"],
-            "category_code": row["category_code"],
-            "description": row["description"],
-            "parameters": self.json(row["parameters"]),
-            "attempt": row["attempts"],
-            "scheduled_at": self.time(row["scheduled_at"]),
-            "w": worker_id,
-        }

@@ -32,6 +32,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -73,8 +74,10 @@ class QueueStore:
         # single statements that need no transaction around them: one round trip instead of three
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT") if self.postgres else engine
         self._insert_statements: dict[frozenset[str], Any] = {}
+        # categories are created when first named (as in BC); another host may create the same one at once
+        upsert = pg_insert if self.postgres else sqlite_insert
         self._add_category = (
-            pg_insert(t.job_queue_category)
+            upsert(t.job_queue_category)
             .values(code=bindparam("code"), description="")
             .on_conflict_do_nothing(index_elements=["code"])
         )
@@ -116,7 +119,7 @@ class QueueStore:
                 return JobEntry.from_row(stored.mappings().one())
         with self.engine.begin() as conn:
             if category:
-                self._ensure_category(conn, category)
+                conn.execute(self._add_category, {"code": category})
             stored = conn.execute(insert(E).values(**row).returning(*E.c))
             return JobEntry.from_row(stored.mappings().one())
 
@@ -130,15 +133,6 @@ class QueueStore:
             statement = select(cte, func.pg_notify(NOTIFY_CHANNEL, bindparam("notify_payload")))
             self._insert_statements[key] = statement
         return statement
-
-    def _ensure_category(self, conn: Connection, code: str) -> None:
-        found = conn.execute(select(t.job_queue_category.c.code).where(t.job_queue_category.c.code == code)).first()
-        if not found:
-            try:
-                with conn.begin_nested():
-                    conn.execute(insert(t.job_queue_category).values(code=code, description=""))
-            except IntegrityError:
-                pass  # another host created it at the same moment
 
     def get(self, entry_id: int) -> JobEntry | None:
         """One entry, or None."""
@@ -268,7 +262,7 @@ class QueueStore:
         if found is None:
             return None
         row = sql.entry_row(found)
-        log_id = conn.exec_driver_sql(sql.open_log, {**sql.log_values(row, worker_id), **now}).scalar_one()
+        log_id, _entry_id = conn.exec_driver_sql(sql.open_logs(1), {"w": worker_id, "i0": row["id"], **now}).one()
         return JobEntry.from_row(row, log_id=int(log_id))
 
     # --- finish ----------------------------------------------------------------------------------------

@@ -169,6 +169,12 @@ class ShopState:
         if parsed:
             self.versions[parsed[0]] = self.versions.get(parsed[0], 0) + 1
 
+    def delete(self, global_id: str | None) -> None:
+        """Remove a record by global ID (nothing when there is none)."""
+        parsed = parse_gid(global_id)
+        if parsed is not None and parsed[0] in self.tables:
+            self.tables[parsed[0]].pop(parsed[1], None)
+
     def get(self, global_id: str | None, type_name: str | None = None) -> Record | None:
         """Look a record up by global ID (optionally insisting on its type)."""
         parsed = parse_gid(global_id)

@@ -220,9 +220,9 @@ def _delete_variant(state: ShopState, variant_gid: str) -> None:
     item = state.get(variant.get("inventoryItemId"), "InventoryItem")
     if item is not None:
         for level_id in item.get("_levels", {}).values():
-            state.table("InventoryLevel").pop(int(level_id.rsplit("/", 1)[1]), None)
-        state.table("InventoryItem").pop(int(item["id"].rsplit("/", 1)[1]), None)
-    state.table("ProductVariant").pop(int(variant_gid.rsplit("/", 1)[1]), None)
+            state.delete(level_id)
+        state.delete(item["id"])
+    state.delete(variant_gid)
 
 
 def _bulk_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:

@@ -57,7 +57,7 @@ def delete_media(state: ShopState, media_gid: str) -> None:
                 variant["mediaIds"] = [g for g in variant["mediaIds"] if g != media_gid]
                 state.touch(variant)
         state.touch(product)
-    state.table("MediaImage").pop(int(media_gid.rsplit("/", 1)[1]), None)
+    state.delete(media_gid)
 
 
 def _variant_media(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
