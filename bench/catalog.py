@@ -31,7 +31,7 @@ import sqlalchemy as sa
 import shopops
 from shopops.sandbox import Sandbox
 from shopops.store import tables as t
-from shopops.sync.shop_locations import refresh_shop_locations, set_shop_location
+from shopops.sync.inventory.locations import refresh_shop_locations, set_shop_location
 
 RESTORE, BUCKET = 100.0, 2000.0  # the standard plan
 

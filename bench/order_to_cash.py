@@ -43,7 +43,7 @@ from shopops.shopify import RetryPolicy, ShopifyClient
 from shopops.store import tables as t
 from shopops.store.types import utcnow
 from shopops.sync import REGISTRY, RunContext
-from shopops.sync.sync_orders import sync_orders
+from shopops.sync.orders.sync_orders import sync_orders
 
 SHOP = "BENCH"
 TOKEN_ENV = "SHOPOPS_BENCH_TOKEN"

@@ -251,7 +251,7 @@ DAILY_ORDERS = notebook(
     ),
     code(
         "import datetime as dt\n\n"
-        "from shopops.sync.order_mirror import reset_order_cursor\n\n"
+        "from shopops.sync.orders.mirror import reset_order_cursor\n\n"
         "if since:\n"
         "    reset_order_cursor(ws, shop, dt.datetime.fromisoformat(since).replace(tzinfo=dt.UTC))\n"
         'shopops.sync.state.get_cursor(ws.engine, shop, "orders")'
@@ -286,7 +286,7 @@ DAILY_ORDERS = notebook(
         "summary"
     ),
     code(
-        "from shopops.sync.orders_actions import orders_frame\n"
+        "from shopops.sync.orders.actions import orders_frame\n"
         "from shopops.sync.state import skipped_records\n\n"
         "orders = orders_frame(ws, shop)\n"
         'print(f"{len(orders)} orders: {int(orders.processed.sum())} processed, {int(orders.has_error.sum())} "\n'
@@ -332,7 +332,7 @@ RECONCILIATION = notebook(
     code(
         "from shopops.shopify import operations\n"
         "from shopops.sync.clients import client_for\n"
-        "from shopops.sync.orders_actions import orders_frame\n\n"
+        "from shopops.sync.orders.actions import orders_frame\n\n"
         "client = client_for(ws.shops[shop])\n"
         "in_shopify = {\n"
         '    int(node["id"].rsplit("/", 1)[-1]): node["name"]\n'

@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from shopops.store import tables as t
-from shopops.sync.shop_locations import refresh_shop_locations, set_shop_location
+from shopops.sync.inventory.locations import refresh_shop_locations, set_shop_location
 from shopops.workspace import Workspace
 
 CATEGORY = "SHOPIFY"

@@ -19,15 +19,10 @@ from shopops.shops import ShopRegistry
 from shopops.store import check_schema, create_engine_for, default_url
 from shopops.store.engine import safe_url
 from shopops.store.types import utcnow
-from shopops.sync import builtin as _builtin  # noqa: F401  (registers the built-in reports)
-from shopops.sync import order_to_cash as _order_to_cash  # noqa: F401  (registers 30103, 296, 297)
-from shopops.sync import runbook_report as _runbook_report  # noqa: F401  (registers the runbook report)
-from shopops.sync import sync_customers as _sync_customers  # noqa: F401  (registers sync-customers, sync-images)
-from shopops.sync import sync_inventory, sync_orders, sync_payouts, sync_products  # noqa: F401  (registers the four)
-from shopops.sync import sync_shipments as _sync_shipments  # noqa: F401  (registers sync-shipments)
 from shopops.sync.clients import client_for
 from shopops.sync.context import RunContext, RunResult
 from shopops.sync.registry import REGISTRY, ReportRegistry, ReportSpec
+from shopops.sync.reports import BUILTIN_REPORTS
 
 
 class Workspace:
@@ -35,6 +30,7 @@ class Workspace:
 
     def __init__(self, engine: Engine, registry: ReportRegistry = REGISTRY) -> None:
         self.engine = engine
+        registry.register_builtins(BUILTIN_REPORTS)
         self.registry = registry
         self.shops = ShopRegistry(engine)
         self.erp = Erp(engine)

@@ -54,11 +54,13 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from shopops.erp import loading
-from shopops.erp.customers import Customer, Customers
-from shopops.erp.documents import DocumentExists, NewSalesDocument, NewSalesLine, SalesDocument, SalesLine
-from shopops.erp.items import Item, ItemReference, Items, ItemVariant
 from shopops.erp.loading import LoadResult
-from shopops.erp.posted import (
+from shopops.erp.master.customers import Customer, Customers
+from shopops.erp.master.items import Item, ItemReference, Items, ItemVariant
+from shopops.erp.master.setup import GLAccount, GLAccounts, Location, Locations, ShippingAgent, ShippingAgents
+from shopops.erp.master.tax_rates import TaxRate, TaxRates
+from shopops.erp.posting.engine import Posting, PostingError, PostingResult
+from shopops.erp.posting.posted import (
     FULFILLMENT_ERROR,
     FULFILLMENT_NOT_SYNCED,
     FULFILLMENT_NOTHING_TO_FULFIL,
@@ -67,11 +69,9 @@ from shopops.erp.posted import (
     PostedLine,
     PostedShipment,
 )
-from shopops.erp.posting import Posting, PostingError, PostingResult
-from shopops.erp.sales import Sales
-from shopops.erp.setup import GLAccount, GLAccounts, Location, Locations, ShippingAgent, ShippingAgents
+from shopops.erp.sales.documents import Sales
+from shopops.erp.sales.records import DocumentExists, NewSalesDocument, NewSalesLine, SalesDocument, SalesLine
 from shopops.erp.stock import Stock
-from shopops.erp.tax_rates import TaxRate, TaxRates
 from shopops.erp.validation import FieldError
 
 

@@ -27,10 +27,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from shopops.erp import validation as v
-from shopops.erp.customers import Customers, clean_customer
-from shopops.erp.items import Items, clean_item
+from shopops.erp.master.customers import Customers, clean_customer
+from shopops.erp.master.items import Items, clean_item
+from shopops.erp.master.tax_rates import TaxRates, clean_tax_rate
 from shopops.erp.stock import Stock
-from shopops.erp.tax_rates import TaxRates, clean_tax_rate
 from shopops.errors import ConfigError, ShopopsError
 
 CHUNK_ROWS = 500

@@ -7,16 +7,14 @@ at once, without a leader.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from sqlalchemy import and_, delete, exists, insert, not_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, delete, exists, insert, not_, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from shopops.queue.model import LogStatus, Status
 from shopops.store import tables as t
 from shopops.store.types import utcnow
-
-if TYPE_CHECKING:
-    from shopops.queue.store import QueueStore
 
 E = t.job_queue_entry
 L = t.job_queue_log_entry
@@ -25,7 +23,27 @@ CLAIMABLE = (Status.READY.value, Status.WAITING.value)
 LOST_WORKER_MESSAGE = "worker lost: {worker} stopped heartbeating during the run (last seen {seen})"
 
 
-def recover_lost(store: QueueStore, lost_after_s: float) -> list[int]:
+class UpkeepStore(Protocol):
+    """What upkeep needs of the queue's store (``shopops.queue.store.QueueStore``): its engine, its clock,
+    the retry rule and the wake-up; passed in, so that the store can call upkeep without an import circle."""
+
+    engine: Engine
+    postgres: bool
+
+    def db_now(self) -> ColumnElement[dt.datetime]: ...
+
+    def ago(self, seconds: float) -> ColumnElement[dt.datetime]: ...
+
+    def notify(self, conn: Connection, payload: str = "") -> None: ...
+
+    def after_failure(
+        self, attempts: int, max_attempts: int, rerun_delay_s: int, now: dt.datetime, error: str
+    ) -> dict[str, Any]: ...
+
+    def activate_waiting(self, conn: Connection, category: str) -> None: ...
+
+
+def recover_lost(store: UpkeepStore, lost_after_s: float) -> list[int]:
     """Entries in process on workers that stopped heartbeating: retry or error, log entries closed.
 
     Returns the ids of the entries recovered. Safe to run on several hosts at once.
@@ -95,7 +113,7 @@ def recover_lost(store: QueueStore, lost_after_s: float) -> list[int]:
     return recovered
 
 
-def promote(store: QueueStore) -> dict[str, int]:
+def promote(store: UpkeepStore) -> dict[str, int]:
     """One scheduler step: expire overdue entries, show blocked due entries as waiting, free the rest."""
     stamp = utcnow()
     with store.engine.begin() as conn:
@@ -147,7 +165,7 @@ def promote(store: QueueStore) -> dict[str, int]:
     return {"expired": len(expired_rows), "waiting": waiting, "freed": freed}
 
 
-def prune(store: QueueStore, older_than: dt.timedelta, batch: int = 10_000) -> int:
+def prune(store: UpkeepStore, older_than: dt.timedelta, batch: int = 10_000) -> int:
     """Delete log entries (and finished one-off entries) that ended longer ago than ``older_than``."""
     cutoff = utcnow() - older_than
     total = 0

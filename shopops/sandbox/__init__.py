@@ -25,7 +25,7 @@ bucket per shop and token; ``ShopHandle.set_plan`` changes it later. Faults: ``f
 faults=("http_500", "http_503", "internal_error", "slow", "reset"), fault_seed=7``. Scopes:
 ``Sandbox(scopes=[...])`` for the default token, or ``box.shop.add_token(["read_products"])`` (on a
 :class:`ShopHandle`) for another one; ``write_x`` implies ``read_x``. Seeds: "empty", "tiny", "small",
-"medium", "large" or a dict of counts (see :mod:`shopops.sandbox.seed`). Snapshots:
+"medium", "large" or a dict of counts (see :mod:`shopops.sandbox.state.seed`). Snapshots:
 ``Sandbox(snapshot="rehearsal.json")`` loads the file when present and saves it on close.
 
 Limits and errors, as Shopify answers them: 401 with the string body for a wrong token; GraphQL errors
@@ -43,8 +43,8 @@ pruned 2026-07 one (``schema.graphql``, made by ``scripts/prune_schema.py``).
 from __future__ import annotations
 
 from shopops.sandbox.app import Sandbox, ShopHandle, serve
-from shopops.sandbox.faults import FaultPlan
-from shopops.sandbox.store import ShopState
-from shopops.sandbox.throttle import PLANS, Plan
+from shopops.sandbox.engine.throttle import PLANS, Plan
+from shopops.sandbox.http.faults import FaultPlan
+from shopops.sandbox.state.store import ShopState
 
 __all__ = ["PLANS", "FaultPlan", "Plan", "Sandbox", "ShopHandle", "ShopState", "serve"]

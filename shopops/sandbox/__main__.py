@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from shopops.sandbox.app import serve
-from shopops.sandbox.seed import SIZES
-from shopops.sandbox.throttle import PLANS
+from shopops.sandbox.engine.throttle import PLANS
+from shopops.sandbox.state.seed import SIZES
 
 
 def main(argv: list[str] | None = None) -> None:

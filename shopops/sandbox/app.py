@@ -16,13 +16,13 @@ from typing import Any
 
 import requests
 
-from shopops.sandbox import seed as seeding
-from shopops.sandbox import snapshot as snapshots
-from shopops.sandbox.auth import ALL_SCOPES, Token, expand
-from shopops.sandbox.faults import KINDS, FaultPlan
-from shopops.sandbox.server import SERVED_VERSION, SandboxServer
-from shopops.sandbox.store import ShopInfo, ShopState
-from shopops.sandbox.throttle import LeakyBucket, Plan, resolve_plan
+from shopops.sandbox.engine.auth import ALL_SCOPES, Token, expand
+from shopops.sandbox.engine.throttle import LeakyBucket, Plan, resolve_plan
+from shopops.sandbox.http.faults import KINDS, FaultPlan
+from shopops.sandbox.http.server import SERVED_VERSION, SandboxServer
+from shopops.sandbox.state import seed as seeding
+from shopops.sandbox.state import snapshot as snapshots
+from shopops.sandbox.state.store import ShopInfo, ShopState
 
 PlanSpec = str | Plan | tuple[float, float]
 

@@ -34,15 +34,28 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import requests
 
 from shopops.shopify import operations
 from shopops.shopify.errors import BulkOperationError
 
-if TYPE_CHECKING:
-    from shopops.shopify.client import ShopifyClient
+
+class GraphQLClient(Protocol):
+    """What the bulk runners need of ``ShopifyClient``: one operation run, a result file streamed."""
+
+    def execute(
+        self,
+        document: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        operation_name: str | None = None,
+        user_errors: Literal["raise", "return"] = "raise",
+    ) -> Any: ...
+
+    def stream_lines(self, url: str) -> Iterator[bytes]: ...
+
 
 OnRunning = Literal["wait", "cancel", "raise"]
 
@@ -140,7 +153,7 @@ class BulkRunner:
 
     def __init__(
         self,
-        client: ShopifyClient,
+        client: GraphQLClient,
         *,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         sleep: Callable[[float], None] = time.sleep,

@@ -6,10 +6,10 @@ import time
 from typing import Any
 
 from shopops.sync.context import RunContext
-from shopops.sync.registry import Param, report
+from shopops.sync.registry import Param, report_spec
 
 
-@report(
+@report_spec(
     "noop",
     description="Does nothing; measures the queue itself (claim, run, finish).",
     params={"sent_at": Param(float, default=None, doc="epoch seconds when it was enqueued: logs wait_us")},
@@ -23,7 +23,7 @@ def noop(ctx: RunContext, params: dict[str, Any]) -> None:
     ctx.stats["runs"] += 1
 
 
-@report(
+@report_spec(
     "pause",
     description="Waits the given seconds; shows progress, serialisation and shutdown of long runs.",
     params={"seconds": Param(float, default=1.0, doc="how long to wait"), "fail": Param(bool, default=False)},
@@ -41,7 +41,7 @@ def pause(ctx: RunContext, params: dict[str, Any]) -> None:
         raise RuntimeError("pause was asked to fail (fail=true)")
 
 
-@report(
+@report_spec(
     "check-connection",
     description="Reads the shop and its locations: proves the URL, token and scopes work (BC's Test Connection).",
 )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
@@ -104,6 +104,47 @@ class ReportSpec:
         return out
 
 
+SPEC_ATTRIBUTE = "report_spec"
+"""The attribute of a report function that holds its ReportSpec."""
+
+
+def report_spec(
+    name: str,
+    *,
+    bc_id: int | None = None,
+    description: str = "",
+    params: Mapping[str, type | Param] | None = None,
+    needs_shop: bool = True,
+) -> Callable[[ReportFn], ReportFn]:
+    """Decorator that describes ``fn(ctx, params)`` as the report ``name`` without registering it.
+
+    The built-in reports are described this way and registered through the one explicit list in
+    ``shopops.sync.reports``, so that importing a module never changes what a process can run.
+    """
+
+    def decorate(fn: ReportFn) -> ReportFn:
+        spec = ReportSpec(
+            name=name,
+            function=fn,
+            bc_id=bc_id,
+            description=description or (fn.__doc__ or "").strip().split("\n")[0],
+            params={k: _as_param(v) for k, v in (params or {}).items()},
+            needs_shop=needs_shop,
+        )
+        setattr(fn, SPEC_ATTRIBUTE, spec)
+        return fn
+
+    return decorate
+
+
+def spec_of(fn: ReportFn) -> ReportSpec:
+    """The ReportSpec that ``report_spec`` attached to a report function."""
+    spec = getattr(fn, SPEC_ATTRIBUTE, None)
+    if not isinstance(spec, ReportSpec):
+        raise TypeError(f"{fn!r} is not a report function (decorate it with report_spec)")
+    return spec
+
+
 class ReportRegistry:
     """The reports a process knows."""
 
@@ -116,6 +157,12 @@ class ReportRegistry:
         self._by_name[spec.name] = spec
         return spec
 
+    def register_builtins(self, specs: Iterable[ReportSpec]) -> None:
+        """Add the built-in reports (``shopops.sync.reports.BUILTIN_REPORTS``); a report already registered
+        under the same name, e.g. a team's replacement, is kept."""
+        for spec in specs:
+            self._by_name.setdefault(spec.name, spec)
+
     def report(
         self,
         name: str,
@@ -125,19 +172,11 @@ class ReportRegistry:
         params: Mapping[str, type | Param] | None = None,
         needs_shop: bool = True,
     ) -> Callable[[ReportFn], ReportFn]:
-        """Decorator that registers ``fn(ctx, params)`` as the report ``name``."""
+        """Decorator that registers ``fn(ctx, params)`` as the report ``name`` (a team's own report)."""
+        describe = report_spec(name, bc_id=bc_id, description=description, params=params, needs_shop=needs_shop)
 
         def decorate(fn: ReportFn) -> ReportFn:
-            self.register(
-                ReportSpec(
-                    name=name,
-                    function=fn,
-                    bc_id=bc_id,
-                    description=description or (fn.__doc__ or "").strip().split("\n")[0],
-                    params={k: _as_param(v) for k, v in (params or {}).items()},
-                    needs_shop=needs_shop,
-                )
-            )
+            self.register(spec_of(describe(fn)))
             return fn
 
         return decorate

@@ -9,10 +9,10 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo, value_from_ast_untyped
 
-from shopops.sandbox.errors import GraphQLFailure
-from shopops.sandbox.paging import SortFn, paginate
-from shopops.sandbox.search import Matcher
-from shopops.sandbox.store import Record, ShopState, money, parse_gid
+from shopops.sandbox.engine.errors import GraphQLFailure
+from shopops.sandbox.engine.paging import SortFn, paginate
+from shopops.sandbox.engine.search import Matcher
+from shopops.sandbox.state.store import Record, ShopState, money, parse_gid
 
 Resolver = Callable[..., Any]
 ResolverMap = dict[str, dict[str, Resolver]]

@@ -6,11 +6,11 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from shopops.sandbox import orders_model as om
+from shopops.sandbox.engine.search import Matcher
 from shopops.sandbox.resolvers.common import ResolverMap, connect, lookup, state_of, time_sort, user_error
 from shopops.sandbox.resolvers.inventory import adjust_available
-from shopops.sandbox.search import Matcher
-from shopops.sandbox.store import Record, ShopState
+from shopops.sandbox.state import orders_model as om
+from shopops.sandbox.state.store import Record, ShopState
 
 FO_SEARCH = Matcher(
     {

@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from shopops.sandbox.engine.search import Matcher
 from shopops.sandbox.resolvers.common import (
     ResolverMap,
     check_input_list,
@@ -23,8 +24,7 @@ from shopops.sandbox.resolvers.common import (
     state_of,
     user_error,
 )
-from shopops.sandbox.search import Matcher
-from shopops.sandbox.store import Record, ShopState, parse_gid
+from shopops.sandbox.state.store import Record, ShopState, parse_gid
 
 QUANTITY_NAMES = (
     "available",

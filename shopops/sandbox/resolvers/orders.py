@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from shopops.sandbox import orders_model as om
+from shopops.sandbox.engine.search import Matcher
 from shopops.sandbox.resolvers.common import (
     ResolverMap,
     check_input_list,
@@ -19,8 +19,8 @@ from shopops.sandbox.resolvers.common import (
     user_error,
 )
 from shopops.sandbox.resolvers.inventory import adjust_available
-from shopops.sandbox.search import Matcher
-from shopops.sandbox.store import Record, ShopState
+from shopops.sandbox.state import orders_model as om
+from shopops.sandbox.state.store import Record, ShopState
 
 ORDER_SORTS = {
     "ID": None,

@@ -14,9 +14,9 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from shopops.sandbox.engine.search import Matcher
 from shopops.sandbox.resolvers.common import ResolverMap, connect, money_v2, state_of, time_sort
-from shopops.sandbox.search import Matcher
-from shopops.sandbox.store import Record, ShopState, iso, money
+from shopops.sandbox.state.store import Record, ShopState, iso, money
 
 FEE_RATE, FEE_FIXED = Decimal("0.029"), Decimal("0.30")
 PAYOUT_SEARCH = Matcher(

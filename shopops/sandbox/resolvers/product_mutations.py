@@ -21,7 +21,7 @@ from shopops.sandbox.resolvers.products import (
     set_options,
     unique_handle,
 )
-from shopops.sandbox.store import Record, ShopState, money
+from shopops.sandbox.state.store import Record, ShopState, money
 
 
 def _selected_from_input(product: Record, option_values: list[dict[str, Any]] | None) -> list[dict[str, str]]:

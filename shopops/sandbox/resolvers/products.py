@@ -12,6 +12,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from shopops.sandbox.engine.search import Matcher
 from shopops.sandbox.resolvers import inventory
 from shopops.sandbox.resolvers.common import (
     ResolverMap,
@@ -22,8 +23,7 @@ from shopops.sandbox.resolvers.common import (
     state_of,
     time_sort,
 )
-from shopops.sandbox.search import Matcher
-from shopops.sandbox.store import Record, ShopState, money
+from shopops.sandbox.state.store import Record, ShopState, money
 
 PRODUCT_FIELDS = ("title", "handle", "vendor", "productType", "status", "descriptionHtml", "tags", "templateSuffix")
 PRODUCT_SORTS = {

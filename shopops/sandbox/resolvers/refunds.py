@@ -8,7 +8,6 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
-from shopops.sandbox import orders_model as om
 from shopops.sandbox.resolvers.common import (
     ResolverMap,
     check_input_list,
@@ -18,7 +17,8 @@ from shopops.sandbox.resolvers.common import (
     user_error,
 )
 from shopops.sandbox.resolvers.inventory import adjust_available
-from shopops.sandbox.store import Record, ShopState
+from shopops.sandbox.state import orders_model as om
+from shopops.sandbox.state.store import Record, ShopState
 
 
 def _ref(table: str, key: str) -> Any:

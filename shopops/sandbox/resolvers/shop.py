@@ -7,7 +7,7 @@ from typing import Any
 from graphql import GraphQLResolveInfo
 
 from shopops.sandbox.resolvers.common import ResolverMap, state_of
-from shopops.sandbox.store import Record
+from shopops.sandbox.state.store import Record
 
 
 def _shop(_root: Any, info: GraphQLResolveInfo, **_args: Any) -> dict[str, Any]:

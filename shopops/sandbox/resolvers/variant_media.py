@@ -15,7 +15,7 @@ from typing import Any
 from graphql import GraphQLResolveInfo
 
 from shopops.sandbox.resolvers.common import ResolverMap, check_input_list, connect, state_of, user_error
-from shopops.sandbox.store import Record, ShopState
+from shopops.sandbox.state.store import Record, ShopState
 
 #: Shopify's cap on variant-media pairs in one append/detach call.
 MAX_VARIANT_MEDIA_PAIRS = 100

@@ -7,7 +7,9 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from shopops.erp import Erp, NewSalesDocument, NewSalesLine, posting, sales
+from shopops.erp import Erp, NewSalesDocument, NewSalesLine
+from shopops.erp.posting import engine as posting
+from shopops.erp.sales import documents as sales
 from shopops.errors import InvalidState
 from shopops.store import tables as t
 

@@ -7,8 +7,8 @@ from decimal import Decimal as D
 import pytest
 
 from shopops.erp import validation as v
-from shopops.erp.customers import clean_customer
-from shopops.erp.items import clean_item
+from shopops.erp.master.customers import clean_customer
+from shopops.erp.master.items import clean_item
 
 
 def test_code_is_trimmed_and_upper_cased() -> None:

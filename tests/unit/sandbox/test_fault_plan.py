@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shopops.sandbox.faults import FaultPlan
+from shopops.sandbox.http.faults import FaultPlan
 
 
 def test_reseed_replays_the_same_faults_and_counts_them() -> None:

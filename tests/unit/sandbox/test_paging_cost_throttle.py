@@ -7,11 +7,11 @@ import time
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
 
-from shopops.sandbox.cost import CostCalculator
-from shopops.sandbox.errors import GraphQLFailure
-from shopops.sandbox.paging import decode_cursor, encode_cursor, paginate
-from shopops.sandbox.schema import served_schema
-from shopops.sandbox.throttle import PLANS, LeakyBucket, Plan, resolve_plan
+from shopops.sandbox.engine.cost import CostCalculator
+from shopops.sandbox.engine.errors import GraphQLFailure
+from shopops.sandbox.engine.paging import decode_cursor, encode_cursor, paginate
+from shopops.sandbox.engine.schema import served_schema
+from shopops.sandbox.engine.throttle import PLANS, LeakyBucket, Plan, resolve_plan
 
 RECORDS = [{"id": f"gid://shopify/Product/{n}", "title": t} for n, t in zip(range(1, 8), "gfedcba", strict=True)]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from graphql import build_schema
 
-from shopops.sandbox.schema import sdl
+from shopops.sandbox.engine.schema import sdl
 
 ROOT = Path(__file__).resolve().parents[3]
 SOURCE = ROOT.parent / "shared" / "shopify" / "admin_2026-07.introspection.json.gz"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shopops.sandbox.search import Matcher, Node, Term, parse, parse_time
+from shopops.sandbox.engine.search import Matcher, Node, Term, parse, parse_time
 
 MATCHER = Matcher(
     {

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from shopops.sandbox.seed import SIZES, resolve_size, seed_shop, variant_counts
-from shopops.sandbox.store import ShopInfo, ShopState, gid, parse_gid
+from shopops.sandbox.state.seed import SIZES, resolve_size, seed_shop, variant_counts
+from shopops.sandbox.state.store import ShopInfo, ShopState, gid, parse_gid
 
 
 def _shop(size: str | dict[str, int], rng_seed: int = 42) -> ShopState:

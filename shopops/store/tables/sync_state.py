@@ -1,0 +1,44 @@
+"""What every report remembers between runs (``shopops.sync.state``): cursors and the skipped-record log."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from shopops.store.tables.base import metadata
+from shopops.store.types import UTCDateTime
+
+sync_cursor = Table(
+    "sync_cursor",
+    metadata,
+    # BC's "Synchronization Info": the last sync time per shop and kind (orders, products, customers, ...)
+    Column("shop_code", String(20), ForeignKey("shop.code", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(40), primary_key=True),
+    Column("synced_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+skipped_record = Table(
+    "skipped_record",
+    metadata,
+    # BC's "Shpfy Skipped Record": a record a report passed over, and why; the run itself goes on
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shop_code", String(20)),
+    Column("report", String(100), nullable=False),
+    Column("record_type", String(40), nullable=False),
+    Column("record_id", String(100), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("log_entry_id", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+
+Index("ix_skipped_record_shop_report", skipped_record.c.shop_code, skipped_record.c.report)

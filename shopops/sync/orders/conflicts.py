@@ -1,0 +1,71 @@
+"""Conflict detection for processed orders (BC's "Has Order State Error").
+
+Once an order has a sales document, a change in Shopify is not copied into the mirror's lines: the
+document would no longer match. Instead the order is marked ``has_conflict`` with the reason, and the
+user decides (update the document, or unlink it). What counts as a conflict, as in BC:
+
+* the current quantity of items went **up**;
+* the set of lines changed (the hash of the sorted line ids differs);
+* the shipping amount changed;
+* the order was cancelled;
+* a refund arrived that will not become a credit memo by itself (the shop's ``return_refund_process``
+  is not ``auto_create``, or the refund has zero-amount lines that are not restocked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from decimal import Decimal
+from typing import Any
+
+from shopops.sync.orders.parse import OrderData
+
+
+def is_processed(header: Mapping[str, Any] | None) -> bool:
+    """True when the order has (had) a sales document: ``processed`` or a document number."""
+    return bool(header and (header.get("processed") or header.get("sales_document_no")))
+
+
+def _refund_can_become_credit_memo(data: OrderData, refund_id: int) -> bool:
+    lines = [r for r in data.refund_lines if r["refund_id"] == refund_id]
+    return all((r.get("subtotal_amount") or Decimal(0)) != 0 or r.get("restock_type") == "RETURN" for r in lines)
+
+
+def find_conflicts(
+    stored: Mapping[str, Any] | None,
+    stored_refund_ids: Set[int],
+    data: OrderData,
+    return_refund_process: str = "",
+) -> list[str]:
+    """Why the re-imported ``data`` no longer matches the processed order ``stored`` (empty: no conflict)."""
+    if stored is None or not is_processed(stored):
+        return []
+    new = data.header
+    reasons: list[str] = []
+    old_qty, new_qty = stored.get("current_total_quantity"), new.get("current_total_quantity")
+    if old_qty is not None and new_qty is not None and new_qty > old_qty:
+        reasons.append(f"quantity went up from {old_qty} to {new_qty}")
+    if stored.get("line_items_hash") and stored["line_items_hash"] != new.get("line_items_hash"):
+        reasons.append("the order's lines were added or removed")
+    old_ship, new_ship = stored.get("shipping_amount"), new.get("shipping_amount")
+    if (old_ship or Decimal(0)) != (new_ship or Decimal(0)):
+        reasons.append(f"shipping changed from {old_ship} to {new_ship}")
+    if new.get("cancelled_at") and not stored.get("cancelled_at"):
+        reasons.append("cancelled in Shopify")
+    new_refunds = sorted(r["id"] for r in data.refunds if r["id"] not in stored_refund_ids)
+    if new_refunds:
+        handled = return_refund_process == "auto_create" and all(
+            _refund_can_become_credit_memo(data, r) for r in new_refunds
+        )
+        if not handled:
+            reasons.append(f"refunded after processing (refund {', '.join(map(str, new_refunds))})")
+    return reasons
+
+
+def conflict_message(reasons: list[str]) -> str:
+    """The text stored in ``conflict_reason``."""
+    return (
+        "already processed; changes were not propagated to the sales document: "
+        + "; ".join(reasons)
+        + ". Update the processed documents, then resolve the conflict."
+    )

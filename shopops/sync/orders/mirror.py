@@ -1,0 +1,220 @@
+"""Writing the Shopify order mirror: staging ("orders to import"), one order with its related rows,
+error marks, and the "reset cursor" action. Every function takes an open connection (or an engine) and
+makes no API call, so no transaction ever waits on Shopify.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, delete, insert, select, update
+
+from shopops.store import tables as t
+from shopops.store.types import utcnow
+from shopops.sync import state
+from shopops.sync.orders.conflicts import conflict_message, find_conflicts
+from shopops.sync.orders.parse import OrderData, Row
+
+STAGING = t.shopify_order_to_import
+HEADER = t.shopify_order
+CURSOR_KIND = "orders"
+
+#: Header columns still refreshed on a processed order in conflict (the rest stays as the document saw it).
+STATUS_COLUMNS = (
+    "shopify_updated_at",
+    "cancelled_at",
+    "cancel_reason",
+    "closed",
+    "closed_at",
+    "financial_status",
+    "fulfillment_status",
+    "return_status",
+    "fully_paid",
+    "unpaid",
+    "refundable",
+    "refunded_amount",
+    "outstanding_amount",
+    "risk_level",
+    "high_risk",
+    "tags",
+    "data_hash",
+)
+#: Related tables replaced on every import, and those kept on a conflict (the lines the document was made from).
+CHILD_TABLES: tuple[Table, ...] = (
+    t.shopify_order_line,
+    t.shopify_order_shipping_line,
+    t.shopify_order_tax_line,
+    t.shopify_order_transaction,
+    t.shopify_fulfillment_order,
+    t.shopify_fulfillment_order_line,
+    t.shopify_refund,
+    t.shopify_refund_line,
+)
+KEPT_ON_CONFLICT = ("shopify_order_line", "shopify_order_shipping_line", "shopify_order_tax_line")
+
+
+# ------------------------------------------------------------------ staging
+
+
+def header_ids(conn: Connection, shop: str, order_ids: Iterable[int]) -> set[int]:
+    """Which of ``order_ids`` already have a header in the mirror."""
+    ids = list(order_ids)
+    if not ids:
+        return set()
+    query = select(HEADER.c.id).where(HEADER.c.shop_code == shop, HEADER.c.id.in_(ids))
+    return set(conn.execute(query).scalars())
+
+
+def stage_rows(conn: Connection, shop: str, rows: list[Row], existing: set[int]) -> int:
+    """Upsert one page of staging rows (BC's rule: an update, or a new order that is not closed); the
+    number staged. ``existing`` holds the ids that have a header (their import action is "update")."""
+    now = utcnow()
+    staged = 0
+    already = {
+        r.order_id: r.id
+        for r in conn.execute(
+            select(STAGING.c.id, STAGING.c.order_id).where(
+                STAGING.c.shop_code == shop, STAGING.c.order_id.in_([r["order_id"] for r in rows])
+            )
+        )
+    }
+    for row in rows:
+        action = "update" if row["order_id"] in existing else "new"
+        if action == "new" and row["closed"]:
+            continue
+        values = {**row, "import_action": action, "staged_at": now}
+        if row["order_id"] in already:
+            conn.execute(update(STAGING).where(STAGING.c.id == already[row["order_id"]]).values(**values))
+        else:
+            conn.execute(insert(STAGING).values(shop_code=shop, **values))
+        staged += 1
+    return staged
+
+
+def staged_rows(engine: Engine, shop: str, batch: int = 200) -> Iterator[Row]:
+    """Every staging row of ``shop`` in entry order, read in batches (memory stays flat)."""
+    last = 0
+    while True:
+        with engine.connect() as conn:
+            rows = [
+                dict(r)
+                for r in conn.execute(
+                    select(STAGING)
+                    .where(STAGING.c.shop_code == shop, STAGING.c.id > last)
+                    .order_by(STAGING.c.id)
+                    .limit(batch)
+                ).mappings()
+            ]
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1]["id"]
+
+
+def mark_staging_error(engine: Engine, staging_id: int, message: str) -> None:
+    """Keep a staging row for the next run, with the reason its import failed."""
+    with engine.begin() as conn:
+        conn.execute(update(STAGING).where(STAGING.c.id == staging_id).values(has_error=True, error_message=message))
+
+
+def drop_staging(conn: Connection, staging_id: int) -> None:
+    """Delete a staging row once its order is imported."""
+    conn.execute(delete(STAGING).where(STAGING.c.id == staging_id))
+
+
+# ------------------------------------------------------------------ one order
+
+
+def stored_order(conn: Connection, shop: str, order_id: int) -> tuple[Row | None, set[int]]:
+    """The stored header (or None) and the ids of its stored refunds."""
+    header = conn.execute(select(HEADER).where(HEADER.c.shop_code == shop, HEADER.c.id == order_id)).mappings().first()
+    refund = t.shopify_refund
+    refunds = set(
+        conn.execute(select(refund.c.id).where(refund.c.shop_code == shop, refund.c.order_id == order_id)).scalars()
+    )
+    return (dict(header) if header else None), refunds
+
+
+def plan_order(conn: Connection, shop: str, data: OrderData, return_refund_process: str = "") -> tuple[str, str | None]:
+    """What importing ``data`` would do: ("new" | "update" | "unchanged" | "conflict", conflict reason)."""
+    stored, refund_ids = stored_order(conn, shop, data.order_id)
+    if stored is None:
+        return "new", None
+    if stored.get("data_hash") == data.header["data_hash"]:
+        return "unchanged", stored.get("conflict_reason")
+    reasons = find_conflicts(stored, refund_ids, data, return_refund_process)
+    if reasons:
+        return "conflict", conflict_message(reasons)
+    return "update", stored.get("conflict_reason")
+
+
+def write_order(
+    conn: Connection, shop: str, data: OrderData, return_refund_process: str = ""
+) -> tuple[str, str | None]:
+    """Insert or update one order and its related rows, in the caller's transaction.
+
+    Returns what :func:`plan_order` said. A processed order in conflict keeps its lines, shipping and
+    tax lines (what the document was made from) and gets ``has_conflict`` + ``conflict_reason``; its
+    statuses, transactions, fulfillment orders and refunds are still refreshed.
+    """
+    action, reason = plan_order(conn, shop, data, return_refund_process)
+    if action == "unchanged":
+        return action, reason
+    now = utcnow()
+    key = (HEADER.c.shop_code == shop) & (HEADER.c.id == data.order_id)
+    if action == "new":
+        conn.execute(insert(HEADER).values(shop_code=shop, imported_at=now, **data.header))
+    elif action == "conflict":
+        values = {c: data.header[c] for c in STATUS_COLUMNS}
+        conn.execute(
+            update(HEADER).where(key).values(imported_at=now, has_conflict=True, conflict_reason=reason, **values)
+        )
+    else:
+        conn.execute(update(HEADER).where(key).values(imported_at=now, **data.header))
+    children = data.tables()
+    for table in CHILD_TABLES:
+        if action == "conflict" and table.name in KEPT_ON_CONFLICT:
+            continue
+        conn.execute(delete(table).where(table.c.shop_code == shop, table.c.order_id == data.order_id))
+        rows = children[table.name]
+        if rows:
+            conn.execute(insert(table), [{"shop_code": shop, **row} for row in rows])
+    return action, reason
+
+
+# ------------------------------------------------------------------ reading and the cursor
+
+
+def orders_frame(engine: Engine, shop: str) -> Any:
+    """The mirror's order headers of ``shop`` as a DataFrame (newest first), for notebooks and tests."""
+    import pandas as pd
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(HEADER).where(HEADER.c.shop_code == shop).order_by(HEADER.c.shopify_updated_at.desc())
+        ).mappings()
+        return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in HEADER.c])
+
+
+def reset_order_cursor(ws_or_engine: Any, shop: str, since: dt.datetime | None) -> None:
+    """BC's "reset cursor to a date": the next sync-orders reads orders updated after ``since``;
+    None forgets the cursor, so the next run takes the open orders again, as the first run did."""
+    engine: Engine = getattr(ws_or_engine, "engine", ws_or_engine)
+    if since is not None and since.tzinfo is None:
+        raise ValueError(f"naive datetime {since!r}: pass an aware datetime (UTC)")
+    state.set_cursor(engine, shop, CURSOR_KIND, since)
+
+
+def counts(engine: Engine, shop: str) -> Mapping[str, int]:
+    """Rows per mirror table for ``shop`` (handy in tests and notebooks)."""
+    from sqlalchemy import func
+
+    out: dict[str, int] = {}
+    with engine.connect() as conn:
+        for table in (STAGING, HEADER, *CHILD_TABLES):
+            out[table.name] = conn.execute(
+                select(func.count()).select_from(table).where(table.c.shop_code == shop)
+            ).scalar_one()
+    return out
