@@ -3,6 +3,7 @@
     python bench/queue_throughput.py                        # everything, 5,000 jobs a case (a few minutes)
     python bench/queue_throughput.py --quick                # small numbers, well under a minute
     python bench/queue_throughput.py --only shopops --backend sqlite --jobs 20000
+    python bench/queue_throughput.py --backend sqlite --synchronous full    # SQLite at FULL only
     python bench/queue_throughput.py --pg-url postgresql://postgres@127.0.0.1:5432/test
 
 What it measures, side by side in one run, with a no-op job everywhere:
@@ -26,6 +27,13 @@ What it measures, side by side in one run, with a no-op job everywhere:
    LISTEN/NOTIFY. huey and procrastinate are timed the same way as shopops: the task's first line minus
    the clock just before the enqueue (procrastinate's own ``started`` minus ``deferred`` events, which
    leave out the fetch's commit, are printed in the note).
+
+Durability is compared like for like: every SQLite case runs at each ``--synchronous`` level (default
+``full,normal``) with both sides at the same level, read back from a connection and printed in the
+``sync`` column. FULL syncs the WAL on every commit (shopops's default, and what huey gets from SQLite's
+default here; the bench asks for it with huey's ``fsync=True`` so that it does not depend on the build);
+NORMAL syncs at checkpoints only (shopops: ``?synchronous=normal``; huey's SqliteStorage has no pragma
+for it, so a subclass sets it on huey's connection). PostgreSQL rows run at the server's settings (``-``).
 
 PostgreSQL work happens in scratch databases created from ``--pg-url`` and dropped afterwards; SQLite in a
 temporary directory. The run prints figures and ratios (shopops / peer on the peer's own store) and the
@@ -67,6 +75,9 @@ WORKER_POLL_S = 0.01  # the throughput workers' idle poll (so a release is seen 
 READY_TIMEOUT_S = 60.0
 DRAIN_TIMEOUT_S = 300.0
 SETTLE_S = 0.5  # an idle worker waits this long before latency jobs arrive
+SYNCHRONOUS_LEVELS = ("full", "normal")  # SQLite durability levels compared (shopops's SYNCHRONOUS_LEVELS)
+PRAGMA_SYNCHRONOUS = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}  # what PRAGMA synchronous answers
+NO_SYNC = "-"  # the sync column of PostgreSQL rows: the server's own settings
 
 ORIENTATION = [
     ("huey SqliteHuey, 1 thread", "~6,800 jobs/s, ~57 ms p50 latency"),
@@ -91,6 +102,7 @@ class Throughput:
     span_s: float | None = None
     wall_s: float | None = None
     note: str = ""
+    sync: str = NO_SYNC  # SQLite's synchronous level as read back from a connection
 
     @property
     def span_rate(self) -> float | None:
@@ -111,6 +123,7 @@ class Latency:
     samples: list[float] = field(default_factory=list)
     expected: int = 0
     note: str = ""
+    sync: str = NO_SYNC
 
     def pct(self, q: float) -> float | None:
         return percentile(self.samples, q)
@@ -179,14 +192,43 @@ def scratch_pg(admin_url: str, label: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def scratch_store(backend: str, admin_url: str, label: str) -> Iterator[str]:
-    """A shopops database URL on ``backend`` for one case."""
+def scratch_store(backend: str, admin_url: str, label: str, synchronous: str | None) -> Iterator[str]:
+    """A shopops database URL on ``backend`` for one case; a SQLite URL carries its ``synchronous`` level,
+    so that every process given the URL (the worker processes too) runs at it."""
     if backend == "pg":
         with scratch_pg(admin_url, label) as url:
             yield url
     else:
         with tempfile.TemporaryDirectory(prefix=f"bench_{label}_") as tmp:
-            yield f"sqlite:///{tmp}/queue.db"
+            yield f"sqlite:///{tmp}/queue.db" + (f"?synchronous={synchronous}" if synchronous else "")
+
+
+def sync_label(synchronous: str | None) -> str:
+    """The sync column for a requested level (None: PostgreSQL)."""
+    return synchronous.upper() if synchronous else NO_SYNC
+
+
+def read_back(asked: str | None, answered: int) -> tuple[str, str]:
+    """The level a connection reported, and a note when it is not the one asked for."""
+    got = PRAGMA_SYNCHRONOUS.get(answered, str(answered))
+    return got, ("" if got == sync_label(asked) else f"asked for {sync_label(asked)} but got {got}")
+
+
+def shopops_sync(url: str, synchronous: str | None) -> tuple[str, str]:
+    """PRAGMA synchronous on a connection of a workspace opened on ``url`` (SQLite only)."""
+    if synchronous is None:
+        return NO_SYNC, ""
+    from shopops.store import create_engine_for
+
+    engine = create_engine_for(url)
+    try:
+        conn = engine.raw_connection()
+        try:
+            return read_back(synchronous, conn.execute("PRAGMA synchronous").fetchone()[0])
+        finally:
+            conn.close()
+    finally:
+        engine.dispose()
 
 
 def analyze(url: str, table: str) -> None:
@@ -307,11 +349,14 @@ def shopops_log_figures(url: str) -> tuple[int, int, int, float | None]:
     return int(ok), int(dups), int(failed), span
 
 
-def shopops_throughput(backend: str, admin_url: str, jobs: int, procs: int, threads: int) -> Throughput:
+def shopops_throughput(
+    backend: str, admin_url: str, jobs: int, procs: int, threads: int, synchronous: str | None
+) -> Throughput:
     """Drain ``jobs`` noop entries with ``procs`` worker processes of ``threads`` threads each."""
     label = f"{procs} proc x {threads} thr"
     result = Throughput("shopops", backend_name(backend), label, jobs)
-    with scratch_store(backend, admin_url, "shopops") as url:
+    with scratch_store(backend, admin_url, "shopops", synchronous) as url:
+        result.sync, mismatch = shopops_sync(url, synchronous)
         hold = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=HOLD_S)
         result.enqueue_per_s = shopops_load(url, jobs, hold)
         if backend == "pg":
@@ -339,6 +384,8 @@ def shopops_throughput(backend: str, admin_url: str, jobs: int, procs: int, thre
         for proc, err in zip(workers, outputs, strict=True):
             if proc.returncode:
                 result.note += f"; a worker exited {proc.returncode}: {last_line(err)}"
+        if mismatch:
+            result.note += f"; {mismatch}"
     return result
 
 
@@ -390,7 +437,9 @@ def shopops_log_count(url: str) -> int:
         ws.close()
 
 
-def shopops_latency(backend: str, admin_url: str, count: int, interval_s: float, *, in_process: bool) -> Latency:
+def shopops_latency(
+    backend: str, admin_url: str, count: int, interval_s: float, synchronous: str | None, *, in_process: bool
+) -> Latency:
     """Enqueue ``count`` entries into one idle, running 1-thread worker."""
     import shopops
 
@@ -401,7 +450,8 @@ def shopops_latency(backend: str, admin_url: str, count: int, interval_s: float,
 
         waker = "worker process, " + ("LISTEN/NOTIFY" if backend == "pg" else f"polling (default {SQLITE_POLL_S:g} s)")
     result = Latency("shopops", backend_name(backend), waker, expected=count)
-    with scratch_store(backend, admin_url, "shopops_lat") as url:
+    with scratch_store(backend, admin_url, "shopops_lat", synchronous) as url:
+        result.sync, result.note = shopops_sync(url, synchronous)
         ws = shopops.open(url)
         worker: Any = None
         proc: subprocess.Popen[str] | None = None
@@ -411,11 +461,11 @@ def shopops_latency(backend: str, admin_url: str, count: int, interval_s: float,
             else:
                 proc = spawn_worker(url, 1, until_idle=False, poll_s=None)
                 if not wait_for(lambda: shopops_registered(url) >= 1, READY_TIMEOUT_S, every_s=0.05):
-                    result.note = "worker did not start"
+                    result.note += "; worker did not start"
             time.sleep(SETTLE_S)
             paced(count, interval_s, lambda _i: ws.queue.enqueue("noop", params={"sent_at": time.time()}))
             if not wait_for(lambda: shopops_log_count(url) >= count, 30.0, every_s=0.05):
-                result.note = "not every job ran within 30 s"
+                result.note += "; not every job ran within 30 s"
         finally:
             if worker is not None:
                 worker.stop(grace_s=5)
@@ -444,13 +494,35 @@ def backend_name(backend: str) -> str:
 # --- huey -------------------------------------------------------------------------------------------------
 
 
-class HueyBench:
-    """A SqliteHuey on a temporary file with a no-op task that stamps its own start and end."""
+def huey_storage_at(synchronous: str) -> Any:
+    """huey's SqliteStorage with ``PRAGMA synchronous`` set on its connection. Its own switch, ``fsync``,
+    knows only FULL (True) and OFF (False); CySqliteStorage takes pragmas but needs another driver."""
+    from huey.storage import SqliteStorage
 
-    def __init__(self, path: str) -> None:
+    class Storage(SqliteStorage):  # type: ignore[misc]
+        def _create_connection(self) -> Any:
+            conn = super()._create_connection()
+            conn.execute(f"PRAGMA synchronous={synchronous}")
+            return conn
+
+    return Storage
+
+
+class HueyBench:
+    """A SqliteHuey on a temporary file at a ``synchronous`` level, with a no-op task that stamps its own
+    start and end."""
+
+    def __init__(self, path: str, synchronous: str) -> None:
         from huey import SqliteHuey
 
-        self.huey = SqliteHuey(filename=path)
+        if synchronous == "full":
+            self.huey = SqliteHuey(filename=path, fsync=True)  # huey's own way to ask for FULL
+        else:
+            self.huey = SqliteHuey(filename=path, storage_class=huey_storage_at(synchronous))
+        # every consumer thread shares this one connection (huey serialises them with a lock)
+        self.sync, self.mismatch = read_back(
+            synchronous, self.huey.storage.sql("PRAGMA synchronous", results=True)[0][0]
+        )
         self.lock = threading.Lock()
         self.starts: list[float] = []
         self.ends: list[float] = []
@@ -486,10 +558,13 @@ class HueyBench:
                 signal.signal(sig, handler)
 
 
-def huey_throughput(jobs: int, workers: int) -> Throughput:
+def huey_throughput(jobs: int, workers: int, synchronous: str) -> Throughput:
     result = Throughput("huey", "SQLite", f"1 proc x {workers} thr", jobs, note="no run log")
     with tempfile.TemporaryDirectory(prefix="bench_huey_") as tmp:
-        bench = HueyBench(f"{tmp}/huey.db")
+        bench = HueyBench(f"{tmp}/huey.db", synchronous)
+        result.sync = bench.sync
+        if bench.mismatch:
+            result.note += f"; {bench.mismatch}"
         started = time.perf_counter()
         for _ in range(jobs):
             bench.noop()
@@ -506,15 +581,16 @@ def huey_throughput(jobs: int, workers: int) -> Throughput:
     return result
 
 
-def huey_latency(count: int, interval_s: float) -> Latency:
+def huey_latency(count: int, interval_s: float, synchronous: str) -> Latency:
     result = Latency("huey", "SQLite", "consumer thread, polling (0.1 s, backing off)", expected=count)
     with tempfile.TemporaryDirectory(prefix="bench_huey_") as tmp:
-        bench = HueyBench(f"{tmp}/huey.db")
+        bench = HueyBench(f"{tmp}/huey.db", synchronous)
+        result.sync, result.note = bench.sync, bench.mismatch
         with bench.consumer(1):
             time.sleep(SETTLE_S)
             paced(count, interval_s, lambda _i: bench.noop(time.time()))
             if not wait_for(lambda: bench.done() >= count, 30.0):
-                result.note = "not every job ran within 30 s"
+                result.note += "; not every job ran within 30 s"
         result.samples = list(bench.latencies)
     return result
 
@@ -675,12 +751,22 @@ def ratio(a: float | None, b: float | None) -> str:
     return "-" if not a or not b else f"{a / b:.2f}x"
 
 
-def find(rows: list[Throughput], system: str, store: str, workers: str) -> Throughput | None:
-    return next((r for r in rows if r.system == system and r.store == store and r.workers == workers), None)
+def find(rows: list[Throughput], system: str, store: str, workers: str, sync: str) -> Throughput | None:
+    return next(
+        (r for r in rows if (r.system, r.store, r.workers, r.sync) == (system, store, workers, sync)),
+        None,
+    )
 
 
-def find_latency(rows: list[Latency], system: str, store: str, waker_start: str) -> Latency | None:
-    return next((r for r in rows if r.system == system and r.store == store and r.waker.startswith(waker_start)), None)
+def find_latency(rows: list[Latency], system: str, store: str, waker_start: str, sync: str) -> Latency | None:
+    return next(
+        (
+            r
+            for r in rows
+            if r.system == system and r.store == store and r.waker.startswith(waker_start) and r.sync == sync
+        ),
+        None,
+    )
 
 
 def git_state() -> str:
@@ -717,6 +803,7 @@ def report(throughput: list[Throughput], latency: list[Latency], args: argparse.
         [
             r.system,
             r.store,
+            r.sync,
             r.workers,
             f"{r.runs:,}",
             str(r.dups),
@@ -728,7 +815,19 @@ def report(throughput: list[Throughput], latency: list[Latency], args: argparse.
         ]
         for r in throughput
     ]
-    headers = ["system", "store", "workers", "runs", "dup", "fail", "enq/s", "span jobs/s", "wall jobs/s", "note"]
+    headers = [
+        "system",
+        "store",
+        "sync",
+        "workers",
+        "runs",
+        "dup",
+        "fail",
+        "enq/s",
+        "span jobs/s",
+        "wall jobs/s",
+        "note",
+    ]
     print(table(headers, rows))
     print()
     if latency:
@@ -737,6 +836,7 @@ def report(throughput: list[Throughput], latency: list[Latency], args: argparse.
             [
                 r.system,
                 r.store,
+                r.sync,
                 r.waker,
                 f"{len(r.samples)}/{r.expected}",
                 fmt(r.pct(50), 1),
@@ -746,32 +846,37 @@ def report(throughput: list[Throughput], latency: list[Latency], args: argparse.
             ]
             for r in latency
         ]
-        print(table(["system", "store", "waker", "n", "p50", "p95", "max", "note"], rows))
+        print(table(["system", "store", "sync", "waker", "n", "p50", "p95", "max", "note"], rows))
         print()
-    print("Ratios, shopops / peer on the peer's own store (throughput: span jobs/s; >1 means shopops is faster)")
+    print(
+        "Ratios, shopops / peer on the peer's own store, both sides at the same sync level "
+        "(throughput: span jobs/s; >1 means shopops is faster)"
+    )
+    sqlite_pairs = [
+        ("1 worker", "1 proc x 1 thr", "1 proc x 1 thr"),
+        ("4 workers (processes)", "4 proc x 1 thr", "1 proc x 4 thr"),
+        ("4 threads", "1 proc x 4 thr", "1 proc x 4 thr"),
+    ]
+    pg_pairs = [
+        ("1 worker", "1 proc x 1 thr", "1 proc, concurrency 1"),
+        ("4 workers (processes)", "4 proc x 1 thr", "1 proc, concurrency 4"),
+        ("4 threads", "1 proc x 4 thr", "1 proc, concurrency 4"),
+    ]
     pairs = [
-        ("SQLite, 1 worker", ("SQLite", "1 proc x 1 thr"), ("huey", "SQLite", "1 proc x 1 thr")),
-        ("SQLite, 4 workers (processes)", ("SQLite", "4 proc x 1 thr"), ("huey", "SQLite", "1 proc x 4 thr")),
-        ("SQLite, 4 threads", ("SQLite", "1 proc x 4 thr"), ("huey", "SQLite", "1 proc x 4 thr")),
-        (
-            "PostgreSQL, 1 worker",
-            ("PostgreSQL", "1 proc x 1 thr"),
-            ("procrastinate", "PostgreSQL", "1 proc, concurrency 1"),
-        ),
-        (
-            "PostgreSQL, 4 workers (processes)",
-            ("PostgreSQL", "4 proc x 1 thr"),
-            ("procrastinate", "PostgreSQL", "1 proc, concurrency 4"),
-        ),
-        (
-            "PostgreSQL, 4 threads",
-            ("PostgreSQL", "1 proc x 4 thr"),
-            ("procrastinate", "PostgreSQL", "1 proc, concurrency 4"),
-        ),
+        (f"SQLite {sync}, {label}", "SQLite", sync, workers, "huey", peer_workers)
+        for sync in (sync_label(level) for level in args.synchronous)
+        for label, workers, peer_workers in sqlite_pairs
+    ]
+    pairs += [
+        (f"PostgreSQL, {label}", "PostgreSQL", NO_SYNC, workers, "procrastinate", peer_workers)
+        for label, workers, peer_workers in pg_pairs
     ]
     rows = []
-    for label, (store, workers), (peer, peer_store, peer_workers) in pairs:
-        ours, theirs = find(throughput, "shopops", store, workers), find(throughput, peer, peer_store, peer_workers)
+    for label, store, sync, workers, peer, peer_workers in pairs:
+        ours, theirs = (
+            find(throughput, "shopops", store, workers, sync),
+            find(throughput, peer, store, peer_workers, sync),
+        )
         if ours and theirs:
             rows.append(
                 [
@@ -782,12 +887,11 @@ def report(throughput: list[Throughput], latency: list[Latency], args: argparse.
                     ratio(ours.span_rate, theirs.span_rate),
                 ]
             )
-    for label, store, peer, waker in (
-        ("SQLite latency", "SQLite", "huey", "worker process"),
-        ("PostgreSQL latency", "PostgreSQL", "procrastinate", "worker process"),
-    ):
-        ours_l = find_latency(latency, "shopops", store, waker)
-        theirs_l = next((r for r in latency if r.system == peer), None)
+    latency_pairs = [(f"SQLite {sync} latency", "SQLite", sync, "huey") for sync in map(sync_label, args.synchronous)]
+    latency_pairs.append(("PostgreSQL latency", "PostgreSQL", NO_SYNC, "procrastinate"))
+    for label, store, sync, peer in latency_pairs:
+        ours_l = find_latency(latency, "shopops", store, "worker process", sync)
+        theirs_l = next((r for r in latency if r.system == peer and r.sync == sync), None)
         if ours_l and theirs_l:
             for q in (50, 95):
                 rows.append(
@@ -830,6 +934,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL),
         help="PostgreSQL to create scratch databases in",
     )
+    parser.add_argument(
+        "--synchronous",
+        default=",".join(SYNCHRONOUS_LEVELS),
+        help="SQLite durability levels to compare at, comma-separated; both sides run at each (default full,normal)",
+    )
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_JOBS} jobs, {QUICK_LATENCY_JOBS} latency jobs")
     args = parser.parse_args(argv)
     if args.jobs is None:
@@ -838,6 +947,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.latency_jobs = QUICK_LATENCY_JOBS if args.quick else DEFAULT_LATENCY_JOBS
     args.only = args.only or ["shopops", "huey", "procrastinate"]
     args.backend = args.backend or ["sqlite", "pg"]
+    args.synchronous = [level.strip().lower() for level in args.synchronous.split(",") if level.strip()]
+    unknown = sorted(set(args.synchronous) - set(SYNCHRONOUS_LEVELS))
+    if unknown or not args.synchronous:
+        parser.error(
+            f"--synchronous takes {', '.join(SYNCHRONOUS_LEVELS)} (comma-separated), not {unknown or 'nothing'}"
+        )
     return args
 
 
@@ -866,36 +981,46 @@ def main(argv: list[str] | None = None) -> None:
         for row in result if isinstance(result, list) else [result]:
             (latency if isinstance(row, Latency) else throughput).append(row)
 
-    if "shopops" in args.only:
-        for backend in backends:
-            store = backend_name(backend)
-            for procs, threads in ((1, 1), (4, 1), (1, 4)):
+    for backend in backends:
+        store = backend_name(backend)
+        # SQLite: each level in turn, shopops and then huey at it, so that the two sides of a ratio run close
+        # together in time; PostgreSQL runs at the server's settings
+        for level in args.synchronous if backend == "sqlite" else [None]:
+            sync = sync_label(level)
+            for procs, threads in ((1, 1), (4, 1), (1, 4)) if "shopops" in args.only else ():
                 run_case(
-                    f"shopops {store}: {args.jobs} jobs, {procs} process(es) x {threads} thread(s)",
-                    functools.partial(shopops_throughput, backend, args.pg_url, args.jobs, procs, threads),
-                    Throughput("shopops", store, f"{procs} proc x {threads} thr", args.jobs),
+                    f"shopops {store} {sync}: {args.jobs} jobs, {procs} process(es) x {threads} thread(s)",
+                    functools.partial(shopops_throughput, backend, args.pg_url, args.jobs, procs, threads, level),
+                    Throughput("shopops", store, f"{procs} proc x {threads} thr", args.jobs, sync=sync),
                 )
-            for in_process in (False, True) if args.latency_jobs else ():
+            for in_process in (False, True) if args.latency_jobs and "shopops" in args.only else ():
                 run_case(
-                    f"shopops {store}: latency, {args.latency_jobs} jobs, worker in this process: {in_process}",
+                    f"shopops {store} {sync}: latency, {args.latency_jobs} jobs, worker in this process: {in_process}",
                     functools.partial(
-                        shopops_latency, backend, args.pg_url, args.latency_jobs, interval_s, in_process=in_process
+                        shopops_latency,
+                        backend,
+                        args.pg_url,
+                        args.latency_jobs,
+                        interval_s,
+                        level,
+                        in_process=in_process,
                     ),
-                    Latency("shopops", store, "in-process worker" if in_process else "worker process"),
+                    Latency("shopops", store, "in-process worker" if in_process else "worker process", sync=sync),
                 )
-    if "huey" in args.only and "sqlite" in backends:
-        for workers in (1, 4):
-            run_case(
-                f"huey: {args.jobs} jobs, {workers} thread(s)",
-                functools.partial(huey_throughput, args.jobs, workers),
-                Throughput("huey", "SQLite", f"1 proc x {workers} thr", args.jobs),
-            )
-        if args.latency_jobs:
-            run_case(
-                f"huey: latency, {args.latency_jobs} jobs",
-                functools.partial(huey_latency, args.latency_jobs, interval_s),
-                Latency("huey", "SQLite", "consumer thread"),
-            )
+            if level is None or "huey" not in args.only:
+                continue
+            for workers in (1, 4):
+                run_case(
+                    f"huey {sync}: {args.jobs} jobs, {workers} thread(s)",
+                    functools.partial(huey_throughput, args.jobs, workers, level),
+                    Throughput("huey", "SQLite", f"1 proc x {workers} thr", args.jobs, sync=sync),
+                )
+            if args.latency_jobs:
+                run_case(
+                    f"huey {sync}: latency, {args.latency_jobs} jobs",
+                    functools.partial(huey_latency, args.latency_jobs, interval_s, level),
+                    Latency("huey", "SQLite", "consumer thread", sync=sync),
+                )
     if "procrastinate" in args.only and "pg" in backends:
         procrastinate_cases(args.pg_url, args.jobs, args.latency_jobs, interval_s, run_case)
     log(f"done in {time.perf_counter() - started:.0f} s")

@@ -13,7 +13,10 @@ import re
 from typing import Any
 
 UTC = dt.UTC
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's DateTime text on SQLite: ordered as text, naive UTC
+# SQLAlchemy's DateTime text on SQLite (YYYY-MM-DD HH:MM:SS.ffffff, ordered as text, naive UTC) is what
+# isoformat gives with a space and microseconds; it is twice as quick as strftime, and runs 4 times a job
+SQLITE_TIME_SEP = " "
+SQLITE_TIME_SPEC = "microseconds"
 
 ENTRY_COLUMNS = (
     "id",
@@ -186,11 +189,11 @@ class Statements:
         """A time as this dialect stores it."""
         if value is None or self.postgres:
             return value
-        return value.astimezone(UTC).replace(tzinfo=None).strftime(SQLITE_TIME)
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(SQLITE_TIME_SEP, SQLITE_TIME_SPEC)
 
-    def now(self) -> dict[str, Any]:
-        """The ``now`` parameter (SQLite only: PostgreSQL uses its own clock)."""
-        return {} if self.postgres else {"now": self.time(dt.datetime.now(UTC))}
+    def now(self, at: dt.datetime | None = None) -> dict[str, Any]:
+        """The ``now`` parameter, the clock's or ``at`` (SQLite only: PostgreSQL uses its own clock)."""
+        return {} if self.postgres else {"now": self.time(at or dt.datetime.now(UTC))}
 
     @staticmethod
     def json(value: Any) -> str | None:

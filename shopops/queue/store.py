@@ -363,7 +363,7 @@ class QueueStore:
         ended_at: dt.datetime | None = None,
     ) -> Status | None:
         item = Finished(entry, outcome, error, traceback, started_at, ended_at)
-        entry_values, log_values, status = self._finish_values(item, worker_id)
+        entry_values, log_values, status = self._finish_values(item, worker_id, utcnow())
         changed = conn.exec_driver_sql(self.sql.finish_entry, entry_values).rowcount
         if log_values is not None:
             conn.exec_driver_sql(self.sql.finish_log, log_values)
@@ -371,12 +371,14 @@ class QueueStore:
         return status if changed else None
 
     def _finish_many(self, conn: Connection, worker_id: str, done: Sequence[Finished]) -> None:
-        """Finish a batch of runs: each statement once for all of them (the driver's executemany)."""
+        """Finish a batch of runs: each statement once for all of them (the driver's executemany), and one
+        time of writing for all of them (reading and formatting the clock per run was a tenth of its cost)."""
         entries: list[dict[str, Any]] = []
         logs: list[dict[str, Any]] = []
         statuses: list[Status] = []
+        now = utcnow()
         for item in done:
-            entry_values, log_values, status = self._finish_values(item, worker_id)
+            entry_values, log_values, status = self._finish_values(item, worker_id, now)
             entries.append(entry_values)
             statuses.append(status)
             if log_values is not None:
@@ -386,11 +388,14 @@ class QueueStore:
             conn.exec_driver_sql(self.sql.finish_log, logs)
         self._after_finish(conn, list(done), statuses)
 
-    def _finish_values(self, item: Finished, worker_id: str) -> tuple[dict[str, Any], dict[str, Any] | None, Status]:
+    def _finish_values(
+        self, item: Finished, worker_id: str, at: dt.datetime
+    ) -> tuple[dict[str, Any], dict[str, Any] | None, Status]:
+        """The finish statements' parameters for one run, written at ``at`` (host clock; PostgreSQL uses its own)."""
         sql = self.sql
         entry = item.entry
-        values = self._next_state(entry, utcnow(), item.error)
-        now = sql.now()
+        values = self._next_state(entry, at, item.error)
+        now = sql.now(at)
         entry_values = {
             "status": values["status"],
             "next_start": sql.time(values.get("earliest_start_at")),

@@ -3,6 +3,12 @@
 SQLite is set up the way a queue on one file needs it: WAL so that readers never block the writer,
 a busy timeout on every connection, foreign keys on, and every transaction begun IMMEDIATE so that a
 read-then-write can never fail with an instant SQLITE_BUSY.
+
+Durability on SQLite is a setting of the workspace (see docs/durability.md): ``synchronous=full`` (the
+default) syncs the WAL on every commit, so an acknowledged enqueue or a finished run's log entry survives
+a power loss or an OS crash, as on PostgreSQL; ``synchronous=normal`` syncs only at checkpoints, which is
+faster but may lose the last commits on a power loss (never the database itself). The URL's
+``?synchronous=`` wins over ``$SHOPOPS_SQLITE_SYNCHRONOUS``.
 """
 
 from __future__ import annotations
@@ -12,10 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+
+from shopops.errors import ConfigError
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_DB_FILE = "shopops.db"
+SYNCHRONOUS_PARAM = "synchronous"  # the URL query key: sqlite:///shopops.db?synchronous=normal
+SYNCHRONOUS_ENV = "SHOPOPS_SQLITE_SYNCHRONOUS"  # the same for every URL that does not say
+SYNCHRONOUS_FULL = "full"  # the WAL is synced on every commit: a commit survives a power loss
+SYNCHRONOUS_NORMAL = "normal"  # synced at checkpoints only: the last commits may be lost on a power loss
+SYNCHRONOUS_LEVELS = (SYNCHRONOUS_FULL, SYNCHRONOUS_NORMAL)
+DEFAULT_SYNCHRONOUS = SYNCHRONOUS_FULL
 
 
 def default_url() -> str:
@@ -32,18 +46,47 @@ def normalise_url(url_or_path: str) -> str:
     return url_or_path
 
 
+def sqlite_synchronous(url: URL) -> tuple[URL, str]:
+    """The durability a SQLite URL asks for (``full`` or ``normal``), and the URL without the setting.
+
+    The URL's ``?synchronous=`` wins over ``$SHOPOPS_SQLITE_SYNCHRONOUS``; neither means ``full``. The
+    setting is taken out of the URL because the driver would refuse a keyword it does not know. A value
+    that is not one of ``SYNCHRONOUS_LEVELS`` raises ConfigError naming where it came from.
+    """
+    given = url.query.get(SYNCHRONOUS_PARAM)
+    if given is not None:
+        url, source = url.difference_update_query([SYNCHRONOUS_PARAM]), SYNCHRONOUS_PARAM
+    else:
+        given, source = os.environ.get(SYNCHRONOUS_ENV) or DEFAULT_SYNCHRONOUS, SYNCHRONOUS_ENV
+    level = given.strip().lower() if isinstance(given, str) else None  # a tuple: the key was given twice
+    if level not in SYNCHRONOUS_LEVELS:
+        raise ConfigError(
+            source,
+            f"{given!r} is not a SQLite durability level; use {SYNCHRONOUS_FULL} (the default: every commit "
+            f"survives a power loss) or {SYNCHRONOUS_NORMAL} (faster: the last commits may be lost on a power loss)",
+        )
+    return url, level
+
+
 def create_engine_for(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with the per-dialect settings shopops relies on."""
+    """An engine for ``url`` with the per-dialect settings shopops relies on (SQLite: see ``sqlite_synchronous``)."""
     sa_url = make_url(normalise_url(url))
     if sa_url.get_backend_name() == "sqlite":
-        return _sqlite_engine(str(sa_url), **kwargs)
+        sa_url, synchronous = sqlite_synchronous(sa_url)
+        return _sqlite_engine(sa_url, synchronous, **kwargs)
+    if SYNCHRONOUS_PARAM in sa_url.query:
+        raise ConfigError(
+            SYNCHRONOUS_PARAM,
+            "only SQLite URLs take it; on PostgreSQL every commit is durable unless the server's "
+            "synchronous_commit is off",
+        )
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return create_engine(sa_url, **kwargs)
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+def _sqlite_engine(url: URL, synchronous: str, **kwargs: Any) -> Engine:
     connect_args = kwargs.pop("connect_args", {})
     connect_args.setdefault("check_same_thread", False)
     connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
@@ -59,7 +102,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")  # one of SYNCHRONOUS_LEVELS
         cursor.close()
 
     @event.listens_for(engine, "begin")
