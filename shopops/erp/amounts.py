@@ -47,17 +47,26 @@ def line_amounts(
     inv_discount_amount: Decimal = ZERO,
     tax_percent: Decimal = ZERO,
     prices_including_tax: bool = False,
+    tax_difference: Decimal = ZERO,
 ) -> LineAmounts:
     """A line's amounts as BC computes them.
 
     Line amount = round(quantity x unit price) - line discount - invoice discount. With prices including
     tax that is the amount including tax and the net amount is backed out of it; otherwise the tax is added.
+    ``tax_difference`` (BC's VAT Difference) is added to the computed tax, so that a line carries the tax
+    its source charged (Shopify rounds each of a line's tax lines on its own): the net amount absorbs it
+    when prices include tax, the amount including tax otherwise.
     """
     base = round_amount(quantity * unit_price) - line_discount_amount - inv_discount_amount
     rate = tax_percent / HUNDRED
     if prices_including_tax:
-        return LineAmounts(amount=round_amount(base / (1 + rate)), amount_including_tax=base)
-    return LineAmounts(amount=base, amount_including_tax=base + round_amount(base * rate))
+        return LineAmounts(amount=round_amount(base / (1 + rate)) - tax_difference, amount_including_tax=base)
+    return LineAmounts(amount=base, amount_including_tax=base + round_amount(base * rate) + tax_difference)
+
+
+def tax_difference(charged_tax: Decimal, computed: LineAmounts) -> Decimal:
+    """What to add to a line's computed tax so that it comes to ``charged_tax`` (BC's VAT Difference)."""
+    return charged_tax - computed.tax_amount
 
 
 def allocate(total: Decimal, weights: Sequence[Decimal], precision: Decimal = CENT) -> list[Decimal]:

@@ -51,28 +51,45 @@ def updated_since(cursor: dt.datetime | None) -> str:
 
 
 def record_skip(engine: Engine, shop: str | None, report: str, record_type: str, record_id: str, reason: str) -> None:
-    """Log a record a report passed over, with the precise reason; the run goes on."""
+    """Log a record a report passed over, with the precise reason; the run goes on.
+
+    One row per shop, report, record and reason: passing the same record over again for the same reason
+    counts it (``count``, ``last_seen_at``) instead of adding a row, so the log reads as a to-do list.
+    """
+    now = utcnow()
+    key = str(record_id)[:100]
+    same = (
+        (S.c.shop_code.is_(None) if shop is None else S.c.shop_code == shop)
+        & (S.c.report == report)
+        & (S.c.record_type == record_type)
+        & (S.c.record_id == key)
+        & (S.c.reason == reason)
+    )
     with engine.begin() as conn:
-        conn.execute(
-            insert(S).values(
-                shop_code=shop,
-                report=report,
-                record_type=record_type,
-                record_id=str(record_id)[:100],
-                reason=reason,
-                created_at=utcnow(),
+        seen = conn.execute(update(S).where(same).values(count=S.c.count + 1, last_seen_at=now)).rowcount
+        if not seen:
+            conn.execute(
+                insert(S).values(
+                    shop_code=shop,
+                    report=report,
+                    record_type=record_type,
+                    record_id=key,
+                    reason=reason,
+                    created_at=now,
+                    last_seen_at=now,
+                    count=1,
+                )
             )
-        )
 
 
 def skipped_records(engine: Engine, shop: str | None = None, report: str | None = None) -> pd.DataFrame:
-    """The skipped-record log, newest first."""
-    query = select(S).order_by(S.c.id.desc())
+    """The skipped-record log: one row per record and reason, how often and when last, newest first."""
+    query = select(S).order_by(S.c.last_seen_at.desc(), S.c.id.desc())
     if shop is not None:
         query = query.where(S.c.shop_code == shop)
     if report is not None:
         query = query.where(S.c.report == report)
     with engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]
-    columns = ["id", "shop_code", "report", "record_type", "record_id", "reason", "created_at"]
+    columns = ["id", "shop_code", "report", "record_type", "record_id", "reason", "count", "created_at", "last_seen_at"]
     return pd.DataFrame(rows, columns=[*columns, "log_entry_id"])[columns]

@@ -198,10 +198,12 @@ class DocumentWriter:
         x, qty = posting.line, posting.quantity
         if qty == x.quantity:
             discount, inv_discount = x.line_discount_amount, x.inv_discount_amount
+            difference = x.tax_difference
             amount, amount_incl = x.amount, x.amount_including_tax
         else:
             discount = am.proportion(x.line_discount_amount, qty, x.quantity)
             inv_discount = am.proportion(x.inv_discount_amount, qty, x.quantity)
+            difference = am.proportion(x.tax_difference, qty, x.quantity)
             computed = am.line_amounts(
                 qty,
                 x.unit_price,
@@ -209,6 +211,7 @@ class DocumentWriter:
                 inv_discount_amount=inv_discount,
                 tax_percent=x.tax_percent,
                 prices_including_tax=self.head["prices_including_tax"],
+                tax_difference=difference,
             )
             amount, amount_incl = computed.amount, computed.amount_including_tax
         return {
@@ -218,4 +221,5 @@ class DocumentWriter:
             "tax_percent": x.tax_percent,
             "amount": amount,
             "amount_including_tax": amount_incl,
+            "tax_difference": difference,
         }

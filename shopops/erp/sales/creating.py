@@ -218,15 +218,17 @@ def line_values(
     price = v.decimal(unit_price, "unit_price")
     discount = v.decimal(line.line_discount_amount, "line_discount_amount")
     tax = v.decimal(line.tax_percent, "tax_percent", minimum=ZERO)
+    difference = v.decimal(line.tax_difference, "tax_difference")
     amounts = am.line_amounts(
         quantity,
         price,
         line_discount_amount=discount,
         tax_percent=tax,
         prices_including_tax=head["prices_including_tax"],
+        tax_difference=difference,
     )
     if line_type == "comment":
-        quantity = price = discount = ZERO
+        quantity = price = discount = difference = ZERO
         amounts = am.LineAmounts(ZERO, ZERO)
     return {
         "document_type": doc_type,
@@ -244,6 +246,7 @@ def line_values(
         "tax_percent": tax,
         "amount": amounts.amount,
         "amount_including_tax": amounts.amount_including_tax,
+        "tax_difference": difference,
         "shopify_line_type": v.text(line.shopify_line_type, "shopify_line_type", 20),
         "shopify_order_line_id": line.shopify_order_line_id,
     }

@@ -281,6 +281,7 @@ class Sales:
                     inv_discount_amount=share,
                     tax_percent=line.tax_percent,
                     prices_including_tax=head["prices_including_tax"],
+                    tax_difference=line.tax_difference,
                 )
                 changes.append(
                     {

@@ -38,6 +38,7 @@ class NewSalesLine:
     tax_percent: Decimal | int | str = ZERO
     shopify_line_type: str = ""
     shopify_order_line_id: int | None = None
+    tax_difference: Decimal | int | str = ZERO
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class SalesLine:
     amount_including_tax: Decimal
     shopify_line_type: str
     shopify_order_line_id: int | None
+    tax_difference: Decimal = ZERO
 
     @property
     def outstanding(self) -> Decimal:

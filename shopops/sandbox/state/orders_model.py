@@ -118,6 +118,9 @@ def recompute(state: ShopState, order: Record) -> None:
     for s in order["shippingLines"]:
         s["originalPriceSet"] = s["discountedPriceSet"] = s["currentDiscountedPriceSet"] = obag(order, D(s["_price"]))
         s["taxLines"] = [dict(t, priceSet=obag(order, D(t["price"]))) for t in s.get("_taxLines", [])]
+    # Shopify's "current" amounts leave out what was removed (refunded lines and shipping), not money paid back
+    refunds = [r for r in (state.get(g, "Refund") for g in order.get("refundIds", [])) if r]
+    current_shipping = max(shipping - sum((D(r.get("_shipping")) for r in refunds), ZERO), ZERO)
     taxes = [t for ln in lines for t in ln["_taxLines"]] + [
         t for s in order["shippingLines"] for t in s.get("_taxLines", [])
     ]
@@ -130,9 +133,9 @@ def recompute(state: ShopState, order: Record) -> None:
             if ln["quantity"]
         ),
         ZERO,
-    ).quantize(Decimal("0.01")) + sum(
-        (D(t["price"]) for s in order["shippingLines"] for t in s.get("_taxLines", [])), ZERO
-    )
+    ).quantize(Decimal("0.01"))
+    shipping_tax = sum((D(t["price"]) for s in order["shippingLines"] for t in s.get("_taxLines", [])), ZERO)
+    current_tax += (shipping_tax * current_shipping / shipping).quantize(Decimal("0.01")) if shipping else ZERO
     discounts = sum((D(ln["_discount"]) for ln in lines), ZERO)
     tip = D(order.get("_tip"))
     total = subtotal + shipping + tax_total + tip
@@ -161,7 +164,7 @@ def recompute(state: ShopState, order: Record) -> None:
         ("subtotalPriceSet", subtotal),
         ("currentSubtotalPriceSet", current_subtotal),
         ("totalShippingPriceSet", shipping),
-        ("currentShippingPriceSet", shipping),
+        ("currentShippingPriceSet", current_shipping),
         ("totalTaxSet", tax_total),
         ("currentTotalTaxSet", current_tax),
         ("totalDiscountsSet", discounts),
@@ -169,7 +172,7 @@ def recompute(state: ShopState, order: Record) -> None:
         ("cartDiscountAmountSet", ZERO),
         ("totalPriceSet", total),
         ("originalTotalPriceSet", total),
-        ("currentTotalPriceSet", max(total - refunded, ZERO)),
+        ("currentTotalPriceSet", current_subtotal.quantize(Decimal("0.01")) + current_shipping + current_tax + tip),
         ("totalReceivedSet", received),
         ("totalRefundedSet", refunded),
         ("netPaymentSet", received - refunded),

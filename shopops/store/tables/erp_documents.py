@@ -122,6 +122,8 @@ def _erp_amount_columns() -> list[Column[object]]:
         Column("tax_percent", Money, nullable=False, server_default="0"),
         Column("amount", Money, nullable=False, server_default="0"),
         Column("amount_including_tax", Money, nullable=False, server_default="0"),
+        # BC's "VAT Difference": the tax as the source (Shopify) charged it, less the tax computed here
+        Column("tax_difference", Money, nullable=False, server_default="0"),
     ]
 
 

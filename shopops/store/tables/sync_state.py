@@ -38,7 +38,11 @@ skipped_record = Table(
     Column("reason", Text, nullable=False),
     Column("log_entry_id", Integer),
     Column("created_at", UTCDateTime, nullable=False),
+    # one row per record and reason: how often a run passed it over, and when last
+    Column("count", Integer, nullable=False, server_default="1"),
+    Column("last_seen_at", UTCDateTime),
 )
 
 
 Index("ix_skipped_record_shop_report", skipped_record.c.shop_code, skipped_record.c.report)
+Index("ix_skipped_record_record", skipped_record.c.record_type, skipped_record.c.record_id)

@@ -177,11 +177,35 @@ def write_order(
     for table in CHILD_TABLES:
         if action == "conflict" and table.name in KEPT_ON_CONFLICT:
             continue
+        rows = [{"shop_code": shop, **row} for row in children[table.name]]
+        kept = _erp_side_state(conn, table, shop, data.order_id, rows)
         conn.execute(delete(table).where(table.c.shop_code == shop, table.c.order_id == data.order_id))
-        rows = children[table.name]
         if rows:
-            conn.execute(insert(table), [{"shop_code": shop, **row} for row in rows])
+            conn.execute(insert(table), [{**row, **kept.get(_key(table, row), {})} for row in rows])
     return action, reason
+
+
+def _key(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(row.get(c.name) for c in table.primary_key.columns)
+
+
+def _erp_side_state(
+    conn: Connection, table: Table, shop: str, order_id: int, rows: list[Row]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """What the ERP side already did with a child row (a refund's ``processed``, a document link, an error
+    flag): every column the parsed rows do not carry, by the row's key, so that re-writing an order from
+    Shopify keeps it. Without this a re-import would turn a refund credited before back into a new one."""
+    if not rows:
+        return {}
+    parsed = set().union(*(row.keys() for row in rows))
+    erp_side = [c for c in table.columns if c.name not in parsed]
+    if not erp_side:
+        return {}
+    keys = list(table.primary_key.columns)
+    query = select(*keys, *erp_side).where(table.c.shop_code == shop, table.c.order_id == order_id)
+    return {
+        tuple(r[c.name] for c in keys): {c.name: r[c.name] for c in erp_side} for r in conn.execute(query).mappings()
+    }
 
 
 # ------------------------------------------------------------------ reading and the cursor

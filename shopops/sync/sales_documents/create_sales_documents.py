@@ -101,6 +101,7 @@ _ORDER_ROWS = {
     "lines": _order_rows(t.shopify_order_line),
     "shipping": _order_rows(t.shopify_order_shipping_line),
     "taxes": _order_rows(t.shopify_order_tax_line),
+    "refund_lines": _order_rows(t.shopify_refund_line),
 }
 _PROCESSED = select(O.c.processed).where(O.c.shop_code == bindparam("b_shop"), O.c.id == bindparam("b_order_id"))
 _PROCESSED_LOCKED = _PROCESSED.with_for_update()
@@ -155,7 +156,14 @@ def map_order(
         except MappingError as exc:
             raise MappingError(f"line {int(line['position']) + 1} {line.get('title')!r}: {exc}") from None
     planned = plan_document(
-        header, order["lines"], order["shipping"], order["taxes"], items, customer.no or "(new)", settings
+        header,
+        order["lines"],
+        order["shipping"],
+        order["taxes"],
+        items,
+        customer.no or "(new)",
+        settings,
+        refund_lines=order["refund_lines"],
     )
     return customer, planned
 

@@ -12,11 +12,17 @@ Shopify order id and number) and the lines:
 * the residual order discount (header discount - line discounts - shipping discounts), applied as an
   invoice discount spread over the lines.
 
+The tax of every line is Shopify's, to the cent: Shopify rounds each tax line of a line on its own (a 6%
+state and a 2.25% county tax), so the rate alone can land a cent off. Each line carries the difference
+between Shopify's tax (less what refunds already returned) and the tax computed from its rate, as BC keeps
+Shopify's tax amounts with a VAT difference.
+
 Every line keeps its Shopify line type and id, so a re-run can never duplicate it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,17 +57,42 @@ class PlannedDocument:
         shares = am.allocate(self.invoice_discount, bases) if self.invoice_discount else [ZERO] * len(priced)
         amount = amount_incl = ZERO
         for line, share in zip(priced, shares, strict=True):
-            result = am.line_amounts(
-                _d(line.quantity),
-                _d(line.unit_price),
-                line_discount_amount=_d(line.line_discount_amount),
-                inv_discount_amount=share,
-                tax_percent=_d(line.tax_percent),
-                prices_including_tax=incl,
-            )
+            result = _amounts(line, share, incl)
             amount += result.amount
             amount_incl += result.amount_including_tax
         return amount, amount_incl
+
+    def invoice_discount_shares(self) -> list[Decimal]:
+        """The invoice discount of each priced line, as the ERP will spread it (to the cent)."""
+        priced = [x for x in self.lines if x.type != "comment"]
+        bases = [am.round_amount(_d(x.quantity) * _d(x.unit_price)) - _d(x.line_discount_amount) for x in priced]
+        return am.allocate(self.invoice_discount, bases) if self.invoice_discount else [ZERO] * len(priced)
+
+    def settle_taxes(self, charged: Sequence[Decimal | None]) -> None:
+        """Give every line whose tax Shopify charged (``charged``, in line order) the tax difference that makes
+        its tax exactly that amount."""
+        incl = bool(self.header.get("prices_including_tax"))
+        priced = iter(self.invoice_discount_shares())
+        for i, (line, tax) in enumerate(zip(self.lines, charged, strict=True)):
+            if line.type == "comment":
+                continue
+            share = next(priced)
+            if tax is None:
+                continue
+            computed = _amounts(dataclasses.replace(line, tax_difference=ZERO), share, incl)
+            self.lines[i] = dataclasses.replace(line, tax_difference=am.tax_difference(tax, computed))
+
+
+def _amounts(line: NewSalesLine, share: Decimal, prices_including_tax: bool) -> am.LineAmounts:
+    return am.line_amounts(
+        _d(line.quantity),
+        _d(line.unit_price),
+        line_discount_amount=_d(line.line_discount_amount),
+        inv_discount_amount=share,
+        tax_percent=_d(line.tax_percent),
+        prices_including_tax=prices_including_tax,
+        tax_difference=_d(line.tax_difference),
+    )
 
 
 def _d(value: Any) -> Decimal:
@@ -72,6 +103,15 @@ def money(row: Row, column: str, presentment: bool) -> Decimal:
     """An amount of a mirror row in the chosen currency (``presentment_<column>`` or ``<column>``)."""
     value = row.get(f"presentment_{column}") if presentment else row.get(column)
     return ZERO if value is None else Decimal(value)
+
+
+def charged_tax(taxes: Sequence[Row], presentment: bool, refunded: Decimal = ZERO) -> Decimal | None:
+    """What Shopify charged in tax on a line (its tax lines, each as Shopify rounded it) less what its
+    refunds returned; None when Shopify gave no amounts (the rate alone decides then)."""
+    amounts = [x.get("presentment_amount" if presentment else "amount") for x in taxes]
+    if not amounts or any(a is None for a in amounts):
+        return None
+    return sum((Decimal(a) for a in amounts if a is not None), ZERO) - refunded
 
 
 def tax_percent(taxes: Sequence[Row]) -> Decimal:
@@ -102,6 +142,7 @@ def plan_document(
     items: Mapping[int, ItemMatch],
     customer_no: str,
     settings: ShopSettings,
+    refund_lines: Sequence[Row] = (),
 ) -> PlannedDocument:
     """The document for ``order``; ``items`` maps each item line's id to its ERP item.
 
@@ -141,17 +182,28 @@ def plan_document(
     for tax in taxes:
         if tax["source"] == "line":
             line_taxes.setdefault(int(tax["source_id"]), []).append(tax)
+    refunded_tax: dict[int, Decimal] = {}
+    for refund_line in refund_lines:
+        if refund_line.get("line_id") is not None and refund_line.get("tax_amount") is not None:
+            key = int(refund_line["line_id"])
+            refunded_tax[key] = refunded_tax.get(key, ZERO) + Decimal(refund_line["tax_amount"])
+    charged: list[Decimal | None] = []
     line_discounts = ZERO
     for line in sorted(lines, key=lambda r: r["position"]):
         discount = money(line, "discount_amount", presentment)
         line_discounts += discount
         if not line["current_quantity"]:
             continue  # refunded to zero
-        doc.lines.append(_order_line(line, items, settings, presentment, discount, line_taxes.get(line["id"], [])))
+        own_taxes = line_taxes.get(line["id"], [])
+        doc.lines.append(_order_line(line, items, settings, presentment, discount, own_taxes))
+        # refunds carry their tax in the shop's currency only: in presentment the rate decides
+        refunded = refunded_tax.get(int(line["id"]), ZERO)
+        charged.append(None if presentment and refunded else charged_tax(own_taxes, presentment, refunded))
     if not any(x.shopify_line_type == "tip" for x in doc.lines) and money(order, "tip_amount", presentment) > 0:
         doc.lines.append(
             _gl(settings.tip_account, "tip_account", "tip", order["id"], money(order, "tip_amount", presentment), "Tip")
         )
+        charged.append(None)
     shipping_discounts = ZERO
     for ship_line in sorted(shipping, key=lambda r: r["position"]):
         price = money(ship_line, "amount", presentment)
@@ -160,7 +212,8 @@ def plan_document(
         shipping_discounts += discount
         if price <= 0:
             continue
-        rate = tax_percent([x for x in taxes if x["source"] == "shipping" and x["source_id"] == ship_line["position"]])
+        ship_taxes = [x for x in taxes if x["source"] == "shipping" and x["source_id"] == ship_line["position"]]
+        rate = tax_percent(ship_taxes)
         title = ship_line.get("title") or "Shipping"
         gl = _gl(
             settings.shipping_charges_account,
@@ -173,6 +226,7 @@ def plan_document(
             rate,
         )
         doc.lines.append(gl)
+        charged.append(charged_tax(ship_taxes, presentment))
     rounding = order.get("cash_rounding_amount")
     if rounding:
         doc.lines.append(
@@ -185,11 +239,29 @@ def plan_document(
                 "Cash rounding",
             )
         )
+        charged.append(None)
     residual = money(order, "discount_amount", presentment) - line_discounts - shipping_discounts
     doc.invoice_discount = residual if residual > 0 else ZERO
     if not doc.lines:
         raise MappingError("the order has no lines left to invoice (every line is refunded to zero)")
+    doc.settle_taxes(charged)
+    _check_total(doc, order, presentment)
     return doc
+
+
+def _check_total(doc: PlannedDocument, order: Row, presentment: bool) -> None:
+    """Refuse a document that would not come to what the customer pays now (Shopify's current total)."""
+    column = "presentment_current_total_amount" if presentment else "current_total_amount"
+    if order.get(column) is None:
+        return
+    expected = Decimal(order[column])
+    _, total = doc.totals()
+    if total != expected:
+        raise MappingError(
+            f"the document would come to {am.plain(total)} including tax, but Shopify's current total is "
+            f"{am.plain(expected)} (a difference of {am.plain(total - expected)}); nothing was created. "
+            "Check the order's discounts, shipping and refunds in Shopify"
+        )
 
 
 def _order_line(

@@ -91,10 +91,16 @@ def plan_credit_memo(
         original = by_line.get(rl["line_id"])
         order_line = order_lines.get(rl["line_id"], {})
         tax = original.tax_percent if original else ZERO
+        incl = document.prices_including_tax
+        computed = am.line_amounts(Decimal(rl["quantity"]), unit, tax_percent=tax, prices_including_tax=incl)
+        # Shopify's tax on the refund line (shop currency) is what goes back to the customer, to the cent
+        shopify_tax = None if presentment or rl.get("tax_amount") is None else Decimal(rl["tax_amount"])
+        difference = ZERO if shopify_tax is None else am.tax_difference(shopify_tax, computed)
         common: dict[str, Any] = {
             "shopify_line_type": "refund_line",
             "shopify_order_line_id": int(rl["id"]),
             "tax_percent": tax,
+            "tax_difference": difference,
         }
         description = str(order_line.get("title") or (original.description if original else "Refund"))[:100]
         if order_line.get("is_gift_card") or (original is not None and original.shopify_line_type == "gift_card"):
@@ -121,7 +127,7 @@ def plan_credit_memo(
             line = NewSalesLine("gl_account", account, rl["quantity"], unit, description=description, **common)
         lines.append(line)
         credited += am.line_amounts(
-            Decimal(rl["quantity"]), unit, tax_percent=tax, prices_including_tax=document.prices_including_tax
+            Decimal(rl["quantity"]), unit, tax_percent=tax, prices_including_tax=incl, tax_difference=difference
         ).amount_including_tax
     total = refund.get("presentment_total_refunded" if presentment else "total_refunded") or ZERO
     remainder = Decimal(total) - credited

@@ -1,0 +1,128 @@
+"""Order to cash to the cent (issue 12), against the sandbox on SQLite and PostgreSQL: what the ERP
+did with an order survives a re-import, a line's tax is Shopify's, documents come to Shopify's current
+total, and an order that can never be mapped is one skipped-record row however often it is tried."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from shopops.store import tables as t
+from shopops.sync import state
+from shopops.sync.orders.parse import order_gid
+from tests.integration.sync.sales_documents.shopify_orders import create_order, header, line, refund, rows, usd
+
+AUTO = {"auto_create_orders": True, "return_refund_process": "auto_create", "return_location": "RET"}
+
+
+def documents(ws: Any, order_id: int) -> list[dict[str, Any]]:
+    sh = t.erp_sales_header
+    with ws.engine.connect() as conn:
+        found = conn.execute(sa.select(sh).where(sh.c.shopify_order_id == order_id)).mappings()
+        return [dict(r) for r in found]
+
+
+def erp_balance(ws: Any, order_id: int) -> Decimal:
+    """What the ERP says the customer owes for an order: its document less its credit memos."""
+    total = Decimal(0)
+    for doc in documents(ws, order_id):
+        lines = ws.erp.sales.get(doc["document_type"], doc["no"]).lines
+        amount = sum((x.amount_including_tax for x in lines), Decimal(0))
+        total += -amount if doc["document_type"] == "credit_memo" else amount
+    return total
+
+
+def shopify_current_total(sandbox: Any, order_id: int) -> Decimal:
+    order = sandbox.state.get(order_gid(order_id), "Order")
+    return Decimal(order["currentTotalPriceSet"]["shopMoney"]["amount"])
+
+
+def test_a_refund_credited_in_the_document_is_never_credited_again(ws: Any, shop: str, sandbox: Any) -> None:
+    ws.shops.set(shop, **AUTO)
+    order_id = create_order(
+        sandbox, email="ada@example.com", lineItems=[line("1000", 3, "10.00")], financialStatus="PAID"
+    )
+    refund(
+        sandbox,
+        order_id,
+        0,
+        1,
+        transactions=[{"amount": "10.00", "gateway": "manual", "kind": "REFUND", "orderId": order_gid(order_id)}],
+    )
+    assert ws.run("sync-orders", shop=shop).stats["sales_documents_created"] == 1
+    (doc,) = documents(ws, order_id)
+    assert ws.erp.sales.get(doc["document_type"], doc["no"]).lines[0].quantity == 2  # the current quantity
+    assert all(r["processed"] for r in rows(ws, t.shopify_refund, order_id=order_id))
+
+    # any change in Shopify re-imports the order and rewrites its refunds in the mirror
+    order = sandbox.state.get(order_gid(order_id), "Order")
+    order["note"] = "changed after the document was made"
+    sandbox.state.touch(order)
+    again = ws.run("sync-orders", shop=shop)
+    assert again.ok and again.stats.get("updated", 0) + again.stats.get("conflicts", 0) >= 1
+    assert all(r["processed"] for r in rows(ws, t.shopify_refund, order_id=order_id)), "the ERP's mark survives"
+    assert ws.run("create-sales-documents", shop=shop).stats.get("credit_memos_created", 0) == 0
+    assert [d["document_type"] for d in documents(ws, order_id)] == [doc["document_type"]]
+    assert erp_balance(ws, order_id) == shopify_current_total(sandbox, order_id) == Decimal("20.00")
+
+
+def test_every_mirrored_child_keeps_what_the_erp_wrote_on_it(ws: Any, shop: str, sandbox: Any) -> None:
+    order_id = create_order(sandbox, email="ada@example.com", lineItems=[line("1000", 2, "10.00")])
+    refund(sandbox, order_id, 0, 1)
+    assert ws.run("sync-orders", shop=shop).ok
+    for table in (t.shopify_refund, t.shopify_refund_line, t.shopify_order_line):
+        if "processed" in table.c:
+            with ws.engine.begin() as conn:
+                conn.execute(sa.update(table).where(table.c.order_id == order_id).values(processed=True))
+    order = sandbox.state.get(order_gid(order_id), "Order")
+    order["note"] = "touched"
+    sandbox.state.touch(order)
+    assert ws.run("sync-orders", shop=shop).ok
+    assert header(ws, order_id)["note"] == "touched", "the order was re-imported"
+    assert all(r["processed"] for r in rows(ws, t.shopify_refund, order_id=order_id))
+
+
+def test_two_tax_lines_on_one_line_are_taken_as_shopify_rounded_them(ws: Any, shop: str, sandbox: Any) -> None:
+    # 10.10 at 6% is 0.606 -> 0.61 and at 2.25% is 0.22725 -> 0.23: 0.84 in tax, where 8.25% of 10.10 is 0.83
+    state_tax = {"title": "State", "rate": 0.06, "priceSet": usd("0.61")}
+    county_tax = {"title": "County", "rate": 0.0225, "priceSet": usd("0.23")}
+    order_id = create_order(
+        sandbox,
+        email="ada@example.com",
+        lineItems=[{**line("1000", 1, "10.10"), "taxLines": [state_tax, county_tax]}],
+        shippingLines=[
+            {"title": "Ground", "priceSet": usd("5.05"), "taxLines": [{**state_tax, "priceSet": usd("0.30")}]}
+        ],
+    )
+    assert ws.run("sync-orders", shop=shop).ok
+    result = ws.run("create-sales-documents", shop=shop, order_ids=[order_id])
+    assert result.ok and result.stats["created"] == 1, result.stats
+    (doc,) = documents(ws, order_id)
+    document = ws.erp.sales.get(doc["document_type"], doc["no"])
+    taxes = {x.shopify_line_type: x.amount_including_tax - x.amount for x in document.lines}
+    assert taxes == {"line_item": Decimal("0.84"), "shipping_line": Decimal("0.30")}
+    assert sum((x.amount_including_tax for x in document.lines), Decimal(0)) == Decimal("16.29")
+    assert erp_balance(ws, order_id) == shopify_current_total(sandbox, order_id) == Decimal("16.29")
+
+    ws.erp.sales.release(doc["document_type"], doc["no"])
+    posted = ws.erp.posting.post_order(doc["no"], ship=True, invoice=True) if doc["document_type"] == "order" else None
+    if posted is not None:
+        assert posted.ok, posted
+        invoice = ws.erp.posted.invoices(shop_code=shop)
+        mine = invoice[invoice["shopify_order_id"] == order_id]
+        assert Decimal(mine["amount_including_tax"].iloc[0]) == Decimal("16.29"), "posting keeps Shopify's tax"
+
+
+def test_an_unmappable_order_is_one_skipped_row_however_often_it_is_tried(
+    ws: Any, shop: str, orders: dict[str, int]
+) -> None:
+    for _ in range(3):
+        ws.run("create-sales-documents", shop=shop)
+    skipped = state.skipped_records(ws.engine, shop=shop, report="create-sales-documents")
+    mine = skipped[skipped["record_id"] == str(orders["unknown_sku"])]
+    assert len(mine) == 1, mine
+    assert int(mine["count"].iloc[0]) == 3
+    assert mine["last_seen_at"].iloc[0] >= mine["created_at"].iloc[0]
+    assert "NO-SUCH-SKU" in mine["reason"].iloc[0] or "no item" in mine["reason"].iloc[0]
