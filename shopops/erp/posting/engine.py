@@ -127,6 +127,20 @@ class Posting:
         """Post a sales credit memo; item lines put their quantity back in stock at their location."""
         return self._raise(self.try_post("credit_memo", no, posting_date=posting_date))
 
+    def hold(self, document_type: str, no: str, reason: str) -> None:
+        """Keep an unposted document from posting this time, with the reason in ``posting_error`` (what a
+        failed posting leaves), e.g. because its order was cancelled in Shopify."""
+        with self._engine.begin() as c:
+            c.execute(
+                _SET_ERROR,
+                {
+                    "b_doc_type": document_type_of(document_type),
+                    "b_no": no.strip().upper(),
+                    "posting_error": reason[:MAX_ERROR_LENGTH],
+                    "updated_at": utcnow(),
+                },
+            )
+
     @staticmethod
     def _raise(result: PostingResult) -> PostingResult:
         if not result.ok:

@@ -25,6 +25,7 @@ from shopops.erp import Erp
 from shopops.store import tables as t
 from shopops.sync import state
 from shopops.sync.context import RunContext
+from shopops.sync.orders.freshness import Held, held_orders
 from shopops.sync.registry import Param, report_spec
 
 SH = t.erp_sales_header
@@ -49,9 +50,9 @@ def _csv(value: Any) -> list[str]:
 
 def select_documents(ctx: RunContext, document_type: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """The unposted documents of the type that pass the filters, in document no. order."""
-    query = select(SH.c.no, SH.c.status, SH.c.shopify_order_no, SH.c.posting_date, SH.c.posting_error).where(
-        SH.c.document_type == document_type, SH.c.posted.is_(False)
-    )
+    query = select(
+        SH.c.no, SH.c.status, SH.c.shopify_order_id, SH.c.shopify_order_no, SH.c.posting_date, SH.c.posting_error
+    ).where(SH.c.document_type == document_type, SH.c.posted.is_(False))
     if ctx.shop is not None:
         query = query.where(SH.c.shop_code == ctx.shop.code)
     if params.get("document_no"):
@@ -66,24 +67,48 @@ def select_documents(ctx: RunContext, document_type: str, params: dict[str, Any]
         return [dict(r) for r in conn.execute(query.order_by(SH.c.no)).mappings()]
 
 
+def _held(ctx: RunContext, docs: list[dict[str, Any]]) -> dict[int, Held]:
+    """The Shopify orders of ``docs`` cancelled or changed in Shopify since sync-orders read them."""
+    order_ids = [d["shopify_order_id"] for d in docs if d["shopify_order_id"]]
+    if ctx.shop is None or not order_ids:
+        return {}
+    return held_orders(ctx.client, ctx.engine, ctx.shop.code, order_ids, "posted")
+
+
 def post_documents(ctx: RunContext, document_type: str, params: dict[str, Any]) -> pd.DataFrame | None:
     """Post the selected documents one by one; failures are kept on the document and the batch goes on."""
     docs = select_documents(ctx, document_type, params)
     ctx.stats["read"] += len(docs)
+    erp = Erp(ctx.engine)
+    held = _held(ctx, docs)
     if ctx.dry_run:
-        return pd.DataFrame(
-            [{"document_type": document_type, "document_no": d["no"], **d} for d in docs], columns=DRY_COLUMNS
-        )
+        rows = [
+            {"document_type": document_type, "document_no": d["no"], **d}
+            | (
+                {"status": "held", "posting_error": held[d["shopify_order_id"]].reason}
+                if d["shopify_order_id"] in held
+                else {}
+            )
+            for d in docs
+        ]
+        return pd.DataFrame(rows, columns=DRY_COLUMNS)
+    shop = ctx.shop.code if ctx.shop else None
+    for d in docs:
+        why = held.get(d["shopify_order_id"])
+        if why is not None:
+            erp.posting.hold(document_type, d["no"], why.reason)
+            ctx.stats["held"] += 1
+            ctx.log.warning("%s %s held: %s", document_type, d["no"], why.reason)
+            state.record_skip(ctx.engine, shop, ctx.report, f"sales_{document_type}", str(d["no"]), why.reason)
     ship, invoice = bool(params.get("ship", True)), bool(params.get("invoice", True))
-    results = Erp(ctx.engine).posting.post_batch(
+    results = erp.posting.post_batch(
         document_type,
-        [d["no"] for d in docs],
+        [d["no"] for d in docs if d["shopify_order_id"] not in held],
         ship=ship,
         invoice=invoice,
         posting_date=params.get("posting_date"),
         progress=lambda done, total, message: ctx.progress(done, total, message),
     )
-    shop = ctx.shop.code if ctx.shop else None
     for row in results.itertuples(index=False):
         if row.status == "posted":
             ctx.stats["posted"] += 1

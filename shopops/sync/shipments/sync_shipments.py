@@ -39,6 +39,7 @@ from shopops.shopify.errors import (
     ShopifyError,
 )
 from shopops.sync.context import RunContext
+from shopops.sync.orders.freshness import Held, held_orders
 from shopops.sync.orders.parse import order_gid
 from shopops.sync.registry import Param, report_spec
 from shopops.sync.shipments import api
@@ -97,6 +98,7 @@ class _Run:
         self.agents: dict[str, ShippingAgent | None] = {}
         frame = erp.posted.shipments(shop_code=self.shop)
         self.known: set[int] = {int(x) for x in frame["shopify_fulfillment_id"] if x is not None and int(x) > 0}
+        self.held: dict[int, Held] = {}
 
     def agent(self, code: str) -> ShippingAgent | None:
         """The shipping agent (cached per run), None when the shipment has none or it was deleted."""
@@ -143,6 +145,15 @@ class _Run:
     def shipment(self, shipment: PostedShipment) -> None:
         """Plan, send and mark one shipment."""
         ctx = self.ctx
+        why = self.held.get(int(shipment.shopify_order_id or 0))
+        if why is not None:
+            self.row(shipment, "held", message=why.reason)
+            ctx.stats["held"] += 1
+            if why.cancelled:  # only a person can settle a cancelled order's shipment
+                self.mark(shipment, FULFILLMENT_ERROR, why.reason)
+            else:  # the marker stays 0: the next run sends it once sync-orders has the order up to date
+                ctx.skip(RECORD_TYPE, shipment.no, why.reason)
+            return
         wanted = shipped_quantities(shipment)
         if not wanted:
             self.row(shipment, "nothing_to_fulfil", message="no item line with a Shopify order line and quantity")
@@ -230,6 +241,8 @@ def sync_shipments(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | No
     only = {x.strip().upper() for x in str(params.get("shipment_no") or "").split(",") if x.strip()}
     if only:
         shipments = [s for s in shipments if s.no in only]
+    # one batched read before anything is sent: our own fulfillments below must not look like changes
+    run.held = held_orders(ctx.client, ctx.engine, run.shop, [s.shopify_order_id or 0 for s in shipments], "fulfilled")
     for done, shipment in enumerate(shipments, start=1):
         ctx.stats["read"] += 1
         try:

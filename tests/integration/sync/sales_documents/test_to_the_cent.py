@@ -126,3 +126,47 @@ def test_an_unmappable_order_is_one_skipped_row_however_often_it_is_tried(
     assert int(mine["count"].iloc[0]) == 3
     assert mine["last_seen_at"].iloc[0] >= mine["created_at"].iloc[0]
     assert "NO-SUCH-SKU" in mine["reason"].iloc[0] or "no item" in mine["reason"].iloc[0]
+
+
+CANCEL = """
+mutation Cancel($id: ID!) {
+  orderCancel(orderId: $id, reason: CUSTOMER, refund: false, restock: false, notifyCustomer: false) {
+    userErrors { field message }
+  }
+}"""
+
+
+def test_orders_cancelled_or_changed_after_sync_are_held_from_posting(ws: Any, shop: str, sandbox: Any) -> None:
+    made = {
+        name: create_order(sandbox, email="ada@example.com", lineItems=[line("1000", 2, "10.00")])
+        for name in ("cancelled", "refunded", "untouched")
+    }
+    assert ws.run("sync-orders", shop=shop).ok
+    assert ws.run("create-sales-documents", shop=shop, order_ids=list(made.values())).stats["created"] == 3
+    body = sandbox.post(CANCEL, {"id": order_gid(made["cancelled"])}).json()
+    assert not body["data"]["orderCancel"]["userErrors"], body
+    refund(sandbox, made["refunded"], 0, 1)  # the lines changed in Shopify after the document was made
+
+    dry = ws.run("batch-post-sales-orders", shop=shop, dry_run=True).changes
+    assert set(dry[dry["status"] == "held"]["shopify_order_no"]) == {
+        header(ws, made["cancelled"])["order_no"],
+        header(ws, made["refunded"])["order_no"],
+    }
+    result = ws.run("batch-post-sales-orders", shop=shop)
+    assert result.ok and result.stats["held"] == 2, result.stats
+    docs = {name: documents(ws, order_id)[0] for name, order_id in made.items()}
+    assert docs["untouched"]["posted"]
+    assert not docs["cancelled"]["posted"] and "cancelled in Shopify" in docs["cancelled"]["posting_error"]
+    assert not docs["refunded"]["posted"] and "changed in Shopify" in docs["refunded"]["posting_error"]
+
+    # with refunds made credit memos, sync-orders brings the refunded order up to date and it posts;
+    # the cancelled one stays held for a person
+    ws.shops.set(shop, **AUTO)
+    assert ws.run("sync-orders", shop=shop).stats["sales_documents_credit_memos_created"] == 1
+    again = ws.run("batch-post-sales-orders", shop=shop)
+    assert again.stats["held"] == 1, again.stats
+    orders_posted = {
+        name: [d["posted"] for d in documents(ws, order_id) if d["document_type"] == "order"]
+        for name, order_id in made.items()
+    }
+    assert orders_posted == {"cancelled": [False], "refunded": [True], "untouched": [True]}

@@ -318,7 +318,7 @@ def test_unknown_outcome_is_settled_before_sending_again(
     order_id, no = ship(ws, sandbox, [line(variants[0], 2)], shipped=[1])
     monkeypatch.setattr(shipment_api, "SETTLE_SECONDS", 1.5)
     previous = sandbox.faults
-    sandbox.faults = _FaultOnce(fault, at=2)  # 1: read the fulfillment orders, 2: fulfillmentCreate
+    sandbox.faults = _FaultOnce(fault, at=3)  # 1: the orders still as mirrored?, 2: fulfillment orders, 3: create
     try:
         ctx, _ = run(ws, sandbox)
     finally:
@@ -327,3 +327,28 @@ def test_unknown_outcome_is_settled_before_sending_again(
     [made] = fulfillments(sandbox, order_id)
     assert made["totalQuantity"] == 1 and marker(ws, no) == shopify_id(made["id"])
     assert ctx.stats[how] == 1
+
+
+CANCEL = """
+mutation Cancel($id: ID!) {
+  orderCancel(orderId: $id, reason: CUSTOMER, refund: false, restock: false, notifyCustomer: false) {
+    userErrors { field message }
+  }
+}"""
+
+
+def test_an_order_cancelled_after_posting_is_not_fulfilled_and_says_why(
+    ws: Any, shop: str, sandbox: Any, variants: tuple[str, str]
+) -> None:
+    cancelled_order, cancelled = ship(ws, sandbox, [line(variants[0], 1)])
+    kept_order, kept = ship(ws, sandbox, [line(variants[0], 1)])
+    body = sandbox.post(CANCEL, {"id": order_gid(cancelled_order)}).json()
+    assert not body["data"]["orderCancel"]["userErrors"], body
+    result = ws.run("sync-shipments", shop=shop)
+    assert result.ok and result.stats["held"] == 1 and result.stats["created"] == 1, result.stats
+    assert not fulfillments(sandbox, cancelled_order) and len(fulfillments(sandbox, kept_order)) == 1
+    assert marker(ws, cancelled) == -1, "a cancelled order's shipment waits for a person"
+    assert marker(ws, kept) == shopify_id(fulfillments(sandbox, kept_order)[0]["id"])
+    skipped = state.skipped_records(ws.engine, shop)
+    assert "cancelled in Shopify" in skipped[skipped["record_id"] == cancelled]["reason"].iloc[0]
+    assert ws.run("sync-shipments", shop=shop).stats.get("created", 0) == 0, "and it is not tried again"
