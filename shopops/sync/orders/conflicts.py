@@ -31,13 +31,33 @@ def _refund_can_become_credit_memo(data: OrderData, refund_id: int) -> bool:
     return all((r.get("subtotal_amount") or Decimal(0)) != 0 or r.get("restock_type") == "RETURN" for r in lines)
 
 
+def line_changes(stored_lines: Mapping[int, Mapping[str, Any]], data: OrderData) -> list[str]:
+    """What an edit did to the lines, as a person reads it: added, removed, quantity changed (by title)."""
+    new = {int(x["id"]): x for x in data.lines}
+    changes = []
+    for line_id, line in sorted(new.items(), key=lambda kv: kv[1].get("position", 0)):
+        old = stored_lines.get(line_id)
+        title = repr(line.get("title") or line_id)
+        if old is None:
+            changes.append(f"line {title} added ({line.get('current_quantity')})")
+        elif old.get("current_quantity") != line.get("current_quantity"):
+            changes.append(f"line {title} quantity {old.get('current_quantity')} -> {line.get('current_quantity')}")
+    for line_id, old in stored_lines.items():
+        if line_id not in new:
+            changes.append(f"line {old.get('title') or line_id!r} removed")
+    return changes
+
+
 def find_conflicts(
     stored: Mapping[str, Any] | None,
     stored_refund_ids: Set[int],
     data: OrderData,
     return_refund_process: str = "",
+    stored_lines: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> list[str]:
-    """Why the re-imported ``data`` no longer matches the processed order ``stored`` (empty: no conflict)."""
+    """Why the re-imported ``data`` no longer matches the processed order ``stored`` (empty: no conflict).
+
+    ``stored_lines`` (the mirror's lines by id) lets an edit say what it changed."""
     if stored is None or not is_processed(stored):
         return []
     new = data.header
@@ -50,6 +70,10 @@ def find_conflicts(
     old_ship, new_ship = stored.get("shipping_amount"), new.get("shipping_amount")
     if (old_ship or Decimal(0)) != (new_ship or Decimal(0)):
         reasons.append(f"shipping changed from {old_ship} to {new_ship}")
+    if new.get("edited") and stored_lines is not None:
+        changed = line_changes(stored_lines, data)
+        if changed:
+            reasons.append("edited in Shopify: " + ", ".join(changed))
     if new.get("cancelled_at") and not stored.get("cancelled_at"):
         reasons.append("cancelled in Shopify")
     new_refunds = sorted(r["id"] for r in data.refunds if r["id"] not in stored_refund_ids)

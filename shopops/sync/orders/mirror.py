@@ -127,6 +127,15 @@ def drop_staging(conn: Connection, staging_id: int) -> None:
 # ------------------------------------------------------------------ one order
 
 
+def stored_lines(conn: Connection, shop: str, order_id: int) -> dict[int, Row]:
+    """The mirror's lines of an order (id, title, quantities), by id: what an edit is compared with."""
+    line = t.shopify_order_line
+    query = select(line.c.id, line.c.title, line.c.quantity, line.c.current_quantity).where(
+        line.c.shop_code == shop, line.c.order_id == order_id
+    )
+    return {int(r["id"]): dict(r) for r in conn.execute(query).mappings()}
+
+
 def stored_order(conn: Connection, shop: str, order_id: int) -> tuple[Row | None, set[int]]:
     """The stored header (or None) and the ids of its stored refunds."""
     header = conn.execute(select(HEADER).where(HEADER.c.shop_code == shop, HEADER.c.id == order_id)).mappings().first()
@@ -144,7 +153,8 @@ def plan_order(conn: Connection, shop: str, data: OrderData, return_refund_proce
         return "new", None
     if stored.get("data_hash") == data.header["data_hash"]:
         return "unchanged", stored.get("conflict_reason")
-    reasons = find_conflicts(stored, refund_ids, data, return_refund_process)
+    lines = stored_lines(conn, shop, data.order_id) if data.header.get("edited") else None
+    reasons = find_conflicts(stored, refund_ids, data, return_refund_process, lines)
     if reasons:
         return "conflict", conflict_message(reasons)
     return "update", stored.get("conflict_reason")

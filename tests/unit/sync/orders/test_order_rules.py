@@ -127,6 +127,18 @@ def test_conflicts_only_for_processed_orders() -> None:
     assert find_conflicts(stored, set(), cancelled) == ["cancelled in Shopify"]
 
 
+def test_an_edit_after_processing_says_what_changed() -> None:
+    before = parse_order(order([line(1, title="Mug"), line(2, title="Hoodie")]))
+    stored = dict(before.header, processed=True)
+    stored_lines = {int(x["id"]): x for x in before.lines}
+    edited = order([line(1, qty=3, title="Mug"), line(3, title="Cap")], edited=True)
+    reasons = find_conflicts(stored, set(), parse_order(edited), stored_lines=stored_lines)
+    (edit,) = [r for r in reasons if r.startswith("edited in Shopify")]
+    assert edit == "edited in Shopify: line 'Mug' quantity 1 -> 3, line 'Cap' added (1), line 'Hoodie' removed"
+    unchanged = order([line(1, title="Mug"), line(2, title="Hoodie")], edited=True)
+    assert find_conflicts(stored, set(), parse_order(unchanged), stored_lines=stored_lines) == []
+
+
 def test_refunds_conflict_unless_they_become_credit_memos() -> None:
     refund = {
         "id": "gid://shopify/Refund/9",
