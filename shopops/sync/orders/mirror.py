@@ -190,8 +190,12 @@ def write_order(
         rows = [{"shop_code": shop, **row} for row in children[table.name]]
         kept = _erp_side_state(conn, table, shop, data.order_id, rows)
         conn.execute(delete(table).where(table.c.shop_code == shop, table.c.order_id == data.order_id))
-        if rows:
-            conn.execute(insert(table), [{**row, **kept.get(_key(table, row), {})} for row in rows])
+        # rows new to the mirror take the columns' defaults; one statement per shape of row
+        fresh = [row for row in rows if _key(table, row) not in kept]
+        known = [{**row, **kept[_key(table, row)]} for row in rows if _key(table, row) in kept]
+        for group in (fresh, known):
+            if group:
+                conn.execute(insert(table), group)
     return action, reason
 
 

@@ -67,6 +67,18 @@ def test_a_refund_credited_in_the_document_is_never_credited_again(ws: Any, shop
     assert [d["document_type"] for d in documents(ws, order_id)] == [doc["document_type"]]
     assert erp_balance(ws, order_id) == shopify_current_total(sandbox, order_id) == Decimal("20.00")
 
+    # a refund after the document sits beside the one the mirror kept: it alone becomes a credit memo
+    refund(
+        sandbox,
+        order_id,
+        0,
+        1,
+        transactions=[{"amount": "10.00", "gateway": "manual", "kind": "REFUND", "orderId": order_gid(order_id)}],
+    )
+    assert ws.run("sync-orders", shop=shop).stats["sales_documents_credit_memos_created"] == 1
+    assert sorted(d["document_type"] for d in documents(ws, order_id)) == ["credit_memo", doc["document_type"]]
+    assert erp_balance(ws, order_id) == shopify_current_total(sandbox, order_id) == Decimal("10.00")
+
 
 def test_every_mirrored_child_keeps_what_the_erp_wrote_on_it(ws: Any, shop: str, sandbox: Any) -> None:
     order_id = create_order(sandbox, email="ada@example.com", lineItems=[line("1000", 2, "10.00")])
