@@ -55,9 +55,11 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
         now = state.now()
         items: list[dict[str, Any]] = []
         for line, rl in refund_lines:
-            unit = om.D(line["_price"]) - om.D(line["_discount"]) / line["quantity"]
-            tax = sum((om.D(t["price"]) for t in line["_taxLines"]), om.ZERO) * rl["quantity"] / line["quantity"]
+            before = om.line_current(line)
             line["currentQuantity"] -= rl["quantity"]
+            after = om.line_current(line)
+            subtotal, tax = before[0] - after[0], before[1] - after[1]
+            unit = om.cents(subtotal / rl["quantity"])
             restock = rl.get("restockType") or "NO_RESTOCK"
             if restock != "NO_RESTOCK" and rl.get("locationId"):
                 variant = state.get(line.get("variantId"), "ProductVariant") or {}
@@ -74,7 +76,7 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
                     "restocked": restock != "NO_RESTOCK",
                     "locationId": rl.get("locationId"),
                     "priceSet": om.obag(order, unit),
-                    "subtotalSet": om.obag(order, unit * rl["quantity"]),
+                    "subtotalSet": om.obag(order, subtotal),
                     "totalTaxSet": om.obag(order, tax),
                 }
             )

@@ -6,7 +6,7 @@ Money is Decimal, stored as MoneyBag dicts (shop and presentment currency) on th
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from shopops.sandbox.resolvers.common import bag
@@ -25,6 +25,7 @@ RATES: dict[str, Decimal] = {
     "JPY": Decimal("151"),
 }
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 
 def rate(shop_currency: str, presentment: str) -> Decimal:
@@ -35,6 +36,24 @@ def rate(shop_currency: str, presentment: str) -> Decimal:
 def obag(order: Record, amount: Decimal) -> dict[str, Any]:
     """A MoneyBag in the order's currencies."""
     return bag(amount, order["currencyCode"], order["presentmentCurrencyCode"], order["_rate"])
+
+
+def cents(value: Decimal) -> Decimal:
+    """An amount rounded to the cent, half up."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def line_current(line: Record, quantity: int | None = None) -> tuple[Decimal, Decimal]:
+    """(subtotal after discounts, tax) of ``quantity`` units of a line (its current quantity by default),
+    each rounded to the cent. A refund takes the difference between before and after, so the current
+    totals and the refunds always add up to the original, as on Shopify."""
+    qty = line["quantity"]
+    cur = line["currentQuantity"] if quantity is None else quantity
+    if not qty:
+        return ZERO, ZERO
+    subtotal = D(line["_price"]) * cur - cents(D(line["_discount"]) * cur / qty)
+    tax = cents(sum((D(t["price"]) for t in line["_taxLines"]), ZERO) * cur / qty)
+    return subtotal, tax
 
 
 def D(value: Any) -> Decimal:
@@ -106,14 +125,7 @@ def recompute(state: ShopState, order: Record) -> None:
     for line in lines:
         line_money(order, line)
     subtotal = sum((D(ln["_price"]) * ln["quantity"] - D(ln["_discount"]) for ln in lines), ZERO)
-    current_subtotal = sum(
-        (
-            D(ln["_price"]) * ln["currentQuantity"]
-            - (D(ln["_discount"]) * ln["currentQuantity"] / ln["quantity"] if ln["quantity"] else ZERO)
-            for ln in lines
-        ),
-        ZERO,
-    )
+    current_subtotal = sum((line_current(ln)[0] for ln in lines), ZERO)
     shipping = sum((D(s["_price"]) for s in order["shippingLines"]), ZERO)
     for s in order["shippingLines"]:
         s["originalPriceSet"] = s["discountedPriceSet"] = s["currentDiscountedPriceSet"] = obag(order, D(s["_price"]))
@@ -126,14 +138,7 @@ def recompute(state: ShopState, order: Record) -> None:
     ]
     tax_total = sum((D(t["price"]) for t in taxes), ZERO)
     # the tax still owed: each line's tax in proportion to what is left of it, and all shipping tax
-    current_tax = sum(
-        (
-            sum((D(t["price"]) for t in ln["_taxLines"]), ZERO) * ln["currentQuantity"] / ln["quantity"]
-            for ln in lines
-            if ln["quantity"]
-        ),
-        ZERO,
-    ).quantize(Decimal("0.01"))
+    current_tax = sum((line_current(ln)[1] for ln in lines), ZERO)
     shipping_tax = sum((D(t["price"]) for s in order["shippingLines"] for t in s.get("_taxLines", [])), ZERO)
     current_tax += (shipping_tax * current_shipping / shipping).quantize(Decimal("0.01")) if shipping else ZERO
     discounts = sum((D(ln["_discount"]) for ln in lines), ZERO)
@@ -172,7 +177,7 @@ def recompute(state: ShopState, order: Record) -> None:
         ("cartDiscountAmountSet", ZERO),
         ("totalPriceSet", total),
         ("originalTotalPriceSet", total),
-        ("currentTotalPriceSet", current_subtotal.quantize(Decimal("0.01")) + current_shipping + current_tax + tip),
+        ("currentTotalPriceSet", current_subtotal + current_shipping + current_tax + tip),
         ("totalReceivedSet", received),
         ("totalRefundedSet", refunded),
         ("netPaymentSet", received - refunded),

@@ -16,7 +16,6 @@ import itertools
 import uuid
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import shopops
 from shopops.sandbox import Sandbox
 from shopops.sandbox.http.faults import FaultPlan
 from shopops.shopify import operations
@@ -152,12 +150,20 @@ def _refund(shop: Any, order_id: int, position: int, quantity: int) -> None:
     quantity = min(quantity, line["currentQuantity"])
     if quantity <= 0:
         return
-    unit = (
-        Decimal(line["originalUnitPriceSet"]["shopMoney"]["amount"])
-        - Decimal(line["totalDiscountSet"]["shopMoney"]["amount"]) / line["quantity"]
-    )
+    price = Decimal(line["originalUnitPriceSet"]["shopMoney"]["amount"])
+    discount = Decimal(line["totalDiscountSet"]["shopMoney"]["amount"])
     tax = sum((Decimal(x["priceSet"]["shopMoney"]["amount"]) for x in line["taxLines"]), Decimal(0))
-    money = cents(unit * quantity + (Decimal(0) if order.get("taxesIncluded") else tax * quantity / line["quantity"]))
+
+    def current(units: int) -> tuple[Decimal, Decimal]:
+        """A line's subtotal and tax for ``units`` of it, each to the cent: Shopify suggests what they drop by."""
+        share = Decimal(units) / line["quantity"]
+        return price * units - cents(discount * share), cents(tax * share)
+
+    (sub_before, tax_before), (sub_after, tax_after) = (
+        current(line["currentQuantity"]),
+        current(line["currentQuantity"] - quantity),
+    )
+    money = sub_before - sub_after + (Decimal(0) if order.get("taxesIncluded") else tax_before - tax_after)
     body = {
         "orderId": order["id"],
         "refundLineItems": [{"lineItemId": line["id"], "quantity": quantity, "restockType": "NO_RESTOCK"}],
@@ -167,21 +173,23 @@ def _refund(shop: Any, order_id: int, position: int, quantity: int) -> None:
     assert not data["userErrors"], data["userErrors"]
 
 
-def _run_chain(ws: Any) -> None:
+def _run_chain(ws: Any, code: str, reports: tuple[str, ...] = CHAIN) -> None:
     """Every report of the chain once; a run that a fault stopped is run again (at most three times)."""
-    for report in CHAIN:
+    for report in reports:
         for _ in range(3):
-            if ws.run(report, shop="O2C").ok:
+            if ws.run(report, shop=code).ok:
                 break
 
 
-def _money(ws: Any, order_id: int) -> tuple[int, Decimal]:
+def _money(ws: Any, code: str, order_id: int) -> tuple[int, Decimal]:
     """(sales documents of the order, their amount including tax less the credit memos')."""
     sh, sl = t.erp_sales_header, t.erp_sales_line
     documents: set[str] = set()
     balance = Decimal(0)
     with ws.engine.connect() as conn:
-        heads = conn.execute(sa.select(sh.c.document_type, sh.c.no).where(sh.c.shopify_order_id == order_id)).all()
+        heads = conn.execute(
+            sa.select(sh.c.document_type, sh.c.no).where(sh.c.shop_code == code, sh.c.shopify_order_id == order_id)
+        ).all()
         for doc_type, no in heads:
             if doc_type != "credit_memo":
                 documents.add(no)
@@ -193,12 +201,12 @@ def _money(ws: Any, order_id: int) -> tuple[int, Decimal]:
     return len(documents), balance
 
 
-def _shipped(ws: Any, order_id: int) -> int:
+def _shipped(ws: Any, code: str, order_id: int) -> int:
     ps, psl = t.erp_posted_shipment, t.erp_posted_shipment_line
     query = (
         sa.select(sa.func.coalesce(sa.func.sum(psl.c.quantity), 0))
         .join(ps, ps.c.no == psl.c.document_no)
-        .where(ps.c.shopify_order_id == order_id, psl.c.type == "item")
+        .where(ps.c.shop_code == code, ps.c.shopify_order_id == order_id, psl.c.type == "item")
     )
     with ws.engine.connect() as conn:
         return int(Decimal(conn.execute(query).scalar_one()))
@@ -213,7 +221,7 @@ def _fulfilled(shop: Any, order_id: int) -> int:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(order_spec(), min_size=1, max_size=4), fault_rate=st.sampled_from([0.0, 0.03, 0.08]))
 def test_order_to_cash_adds_up_to_the_cent(
-    specs: list[dict[str, Any]], fault_rate: float, sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    specs: list[dict[str, Any]], fault_rate: float, sandbox: Any, ws: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handle = f"o2c{next(_shops)}"
     shop = sandbox.add_shop(handle, seed="tiny", plan=(50_000.0, 100_000.0))
@@ -230,44 +238,45 @@ def test_order_to_cash_adds_up_to_the_cent(
             _post(shop, CANCEL, {"id": order_gid(order_id)})
 
     monkeypatch.setenv(TOKEN_ENV, shop.token)
-    ws = shopops.open(f"sqlite:///{tmp_path}/{handle}.db")
+    code = handle.upper()
     quiet = sandbox.faults
     try:
-        ws.shops.add("O2C", url=shop.url, token_env=TOKEN_ENV, **CARD)
-        seed_erp(ws)
-        ws.erp.items.add("3000", description="Cap", unit_price=Decimal("5.00"))
+        ws.shops.add(code, url=shop.url, token_env=TOKEN_ENV, **CARD)
+        if "3000" not in ws.erp.items:  # one ERP for every example of a test
+            seed_erp(ws)
+            ws.erp.items.add("3000", description="Cap", unit_price=Decimal("5.00"))
         faulty = FaultPlan(rate=fault_rate, seed=len(GENERATED))
 
         # first pass: up to the documents; orders cancelled now are cancelled before posting
         sandbox.faults = faulty
-        for report in CHAIN[:2]:
-            for _ in range(3):
-                if ws.run(report, shop="O2C").ok:
-                    break
+        _run_chain(ws, code, CHAIN[:2])
         sandbox.faults = quiet
         for order_id, spec in made:
             if spec["cancel"] == "before_posting":
                 _post(shop, CANCEL, {"id": order_gid(order_id)})
         sandbox.faults = faulty
-        _run_chain(ws)
+        _run_chain(ws, code)
         sandbox.faults = quiet
         for order_id, spec in made:
             if spec["refund_after"] and spec["cancel"] == "no":
                 _refund(shop, order_id, *spec["refund_after"])
         # second pass, faults and all, then one quiet pass to let every retry settle
         sandbox.faults = faulty
-        _run_chain(ws)
+        _run_chain(ws, code)
         sandbox.faults = quiet
-        _run_chain(ws)
+        _run_chain(ws, code)
 
         with ws.engine.connect() as conn:
-            orders = {r["id"]: dict(r) for r in conn.execute(sa.select(t.shopify_order)).mappings()}
+            orders = {
+                r["id"]: dict(r)
+                for r in conn.execute(sa.select(t.shopify_order).where(t.shopify_order.c.shop_code == code)).mappings()
+            }
         for order_id, spec in made:
-            documents, balance = _money(ws, order_id)
+            documents, balance = _money(ws, code, order_id)
             assert documents <= 1, f"order {order_id}: {documents} sales documents"
             live = shop.state.get(order_gid(order_id), "Order")
             if spec["cancel"] != "no":  # cancelled before its import is never imported, as in BC
-                assert documents == 0 or not _shipped(ws, order_id), f"cancelled order {order_id} was shipped"
+                assert documents == 0 or not _shipped(ws, code, order_id), f"cancelled order {order_id} was shipped"
                 continue
             row = orders.get(order_id)
             assert row is not None, f"order {order_id} was never imported"
@@ -279,10 +288,9 @@ def test_order_to_cash_adds_up_to_the_cent(
                 f"order {order_id}: ERP {balance} less credit memos, Shopify's current total {current}",
                 spec,
             )
-            assert _fulfilled(shop, order_id) == _shipped(ws, order_id), f"order {order_id}: fulfilled != shipped"
+            assert _fulfilled(shop, order_id) == _shipped(ws, code, order_id), f"order {order_id}: fulfilled != shipped"
         with ws.engine.connect() as conn:
             reasons = conn.execute(sa.select(t.skipped_record.c.reason)).scalars().all()
         assert all(reasons), "every skipped record says why"
     finally:
         sandbox.faults = quiet
-        ws.close()
