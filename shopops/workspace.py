@@ -16,9 +16,10 @@ from shopops.erp import Erp
 from shopops.errors import ConfigError, NotFound
 from shopops.queue import JobEntry, JobQueue, Outcome, UnknownReport
 from shopops.shops import ShopRegistry
-from shopops.store import check_schema, create_engine_for, default_url
 from shopops.store.engine import safe_url
+from shopops.store.opening import open_engine
 from shopops.store.types import utcnow
+from shopops.store.urls import default_url
 from shopops.sync.clients import client_for
 from shopops.sync.context import RunContext, RunResult
 from shopops.sync.registry import REGISTRY, ReportRegistry, ReportSpec
@@ -164,10 +165,12 @@ class Workspace:
 
 
 def open_workspace(url: str | None = None, *, create: bool = True) -> Workspace:
-    """Open (and on first use create) the workspace at ``url``; see ``shopops.open``."""
-    engine = create_engine_for(url or default_url())
-    check_schema(engine, create=create)
-    return Workspace(engine)
+    """Open the workspace at ``url`` (``$SHOPOPS_DB``, else ``./shopops.db``); see ``shopops.open``.
+
+    With ``create`` (the default) a database that is not there yet is made; without, it is refused with
+    DatabaseUnavailable, as is a database that cannot be used (the message names the URL and the fix).
+    """
+    return Workspace(open_engine(url or default_url(), create=create))
 
 
 __all__ = ["Workspace", "open_workspace"]
