@@ -54,11 +54,20 @@ class Workspace:
 
     # --- running ---------------------------------------------------------------------------------------
 
-    def run(self, report: str, shop: str | None = None, *, background: bool | None = None, **params: Any) -> Any:
+    def run(
+        self,
+        report: str,
+        shop: str | None = None,
+        *,
+        background: bool | None = None,
+        max_attempts: int | None = None,
+        **params: Any,
+    ) -> Any:
         """Run a report the way the shop card says.
 
         When the shop allows background syncs, an entry in the shop's category that starts now (the
-        JobEntry is returned); otherwise the report runs here and now, with a progress bar, and still
+        JobEntry is returned), tried up to ``max_attempts`` times (default 1; a run lost with its worker
+        is tried once more); otherwise the report runs here and now, with a progress bar, and still
         leaves a log entry (the RunResult is returned). ``background`` overrides the card.
         """
         name, checked = self._validate(report, shop, params)
@@ -71,7 +80,12 @@ class Workspace:
                 shop=shop,
                 params=checked,
                 category=card.category if card else None,
+                max_attempts=1 if max_attempts is None else max_attempts,
                 description=f"{name} for {shop}, started by hand" if shop else f"{name}, started by hand",
+            )
+        if max_attempts is not None and max_attempts != 1:
+            raise ConfigError(
+                "max_attempts", "a run in the foreground is tried once; queue it (background=True) to retry it"
             )
         return self.run_foreground(name, shop, checked)
 

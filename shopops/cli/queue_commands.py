@@ -3,11 +3,13 @@ files."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import click
 
+from shopops.cli import tables
 from shopops.cli.base import cli, show, show_frame, workspace
 
 LIST_COLUMNS = ["id", "report", "shop", "category", "status", "next_run", "recurrence", "attempts", "worker", "error"]
@@ -46,6 +48,51 @@ def queue_list(ctx: click.Context, status: str | None, shop_code: str | None, re
         show_frame(frame, LIST_COLUMNS)
         return
     show(rows, LIST_COLUMNS)
+
+
+def _field(name: str, value: Any) -> None:
+    text = tables.cell(value, 10_000) if not isinstance(value, str) else value
+    if text:
+        click.echo(f"  {name:<14}{text}")
+
+
+@queue.command("show")
+@click.argument("entry_id", type=int)
+@click.pass_context
+def queue_show(ctx: click.Context, entry_id: int) -> None:
+    """Show entry ENTRY_ID: its settings, state and schedule, and its last run with error and traceback."""
+    q = workspace(ctx).queue
+    entry = q.get(entry_id)
+    where = f" for {entry.shop}" if entry.shop else ""
+    category = f" [{entry.category}]" if entry.category else ""
+    click.echo(f"entry #{entry.id} {entry.report}{where}{category}: {entry.status.value}")
+    _field("description", entry.description)
+    _field("next run", entry.earliest_start_at)
+    _field("recurrence", str(entry.recurrence) if entry.recurrence else "none (runs once)")
+    if entry.recurrence is not None:
+        _field("on failure", "stops (status error)" if entry.stop_on_error else "keeps its schedule")
+    _field("attempts", f"{entry.attempts} of {entry.max_attempts}, rerun delay {entry.rerun_delay_s}s")
+    _field("parameters", json.dumps(dict(entry.parameters), sort_keys=True) if entry.parameters else "")
+    _field("expires", entry.expiration_at)
+    _field("worker", entry.worker_id)
+    _field("error", entry.last_error)
+    runs = q.log(entry_id=entry_id, limit=1)
+    if runs.empty:
+        click.echo("last run: none yet")
+        return
+    last = tables.records_of(runs)[0]
+    click.echo(
+        f"last run: log #{last['id']} {last['status']}, started {tables.cell(last['start'])}, "
+        f"{tables.cell(last['duration_s']) or '?'}s, attempt {last['attempt']}, worker {tables.cell(last['worker'])}"
+    )
+    _field("API cost", last["api_cost"])
+    _field("stats", last["stats"])
+    _field("error", last["error"])
+    trace = q.traceback(int(last["id"]))
+    if trace:
+        click.echo("  traceback:")
+        for line in trace.rstrip().splitlines():
+            click.echo(f"    {line}")
 
 
 @queue.command("log")

@@ -18,12 +18,25 @@ from shopops.cli.base import cli, params_of, workspace
 @click.option("--shop", "shop_code", help="Shop code.")
 @click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A report parameter.")
 @click.option("--background/--foreground", default=None, help="Override the shop card's background setting.")
+@click.option(
+    "--max-attempts",
+    type=click.IntRange(1, 10),
+    default=None,
+    help="Queued runs: how many failed runs before the entry goes to error (default 1; a run lost with its "
+    "worker is tried once more).",
+)
 @click.pass_context
 def run(
-    ctx: click.Context, report: str, shop_code: str | None, params: tuple[tuple[str, str], ...], background: bool | None
+    ctx: click.Context,
+    report: str,
+    shop_code: str | None,
+    params: tuple[tuple[str, str], ...],
+    background: bool | None,
+    max_attempts: int | None,
 ) -> None:
     """Run REPORT (name or BC id) now, or queue it, as the shop card says (`shopops reports` lists them)."""
-    result = workspace(ctx).run(report, shop_code, background=background, **params_of(params))
+    ws = workspace(ctx)
+    result = ws.run(report, shop_code, background=background, max_attempts=max_attempts, **params_of(params))
     click.echo(repr(result))
     if getattr(result, "status", "") == "error":
         sys.exit(1)

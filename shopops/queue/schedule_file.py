@@ -48,6 +48,7 @@ ENTRY_KEYS = {
     "rerun_delay_s",
     "description",
     "on_hold",
+    "stop_on_error",
 }
 DEFINITION_COLUMNS = (
     "report",
@@ -63,6 +64,7 @@ DEFINITION_COLUMNS = (
     "timezone",
     "max_attempts",
     "rerun_delay_s",
+    "stop_on_error",
     "description",
 )
 
@@ -115,19 +117,18 @@ def apply(queue: JobQueue, path: Path) -> ApplyResult:
             tz=item.get("tz", "UTC"),
         )
         name, params = queue.validator(item["report"], item.get("shop"), item.get("params", {}))
-        values = queue._entry_values(
+        values = queue.entry_values(
             name,
-            item.get("shop"),
-            params,
-            item.get("category"),
-            item.get("priority", "normal"),
-            None,
-            None,
-            recurrence,
-            item.get("max_attempts", 1),
-            item.get("rerun_delay_s", 0),
-            item.get("description"),
-            bool(item.get("on_hold", False)),
+            shop=item.get("shop"),
+            params=params,
+            category=item.get("category"),
+            priority=item.get("priority", "normal"),
+            recurrence=recurrence,
+            max_attempts=item.get("max_attempts", 1),
+            rerun_delay_s=item.get("rerun_delay_s", 0),
+            description=item.get("description"),
+            on_hold=bool(item.get("on_hold", False)),
+            stop_on_error=item.get("stop_on_error", False),
         )
         values["schedule_key"] = item["key"]
         prepared.append(values)
