@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,26 @@ def test_queue_show_of_an_entry_that_never_ran(db: Path) -> None:
     assert "recurrence    none (runs once)" in out and out.rstrip().endswith("last run: none yet")
     missing = sh(db, "queue", "show", "999")
     assert missing.returncode == 1 and missing.stderr.strip() == "error: no job queue entry 999"
+
+
+def test_an_unresolvable_shop_fails_fast_with_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "dns.db"
+    with shopops.open(str(db)) as ws:
+        ws.shops.add("GONE", url="https://no-such-shop.invalid", token_env="SHOPOPS_GONE_TOKEN")
+    env = {**os.environ, "SHOPOPS_GONE_TOKEN": "shpat_gone_0123456789abcdef"}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "shopops", "--db", str(db), "run", "check-connection", "--shop", "GONE", "--foreground"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert time.monotonic() - started < 10  # was 18-27 s of retries
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("check-connection for GONE: error in "), proc.stdout
+    assert "HostNotFoundError: Cannot find the shop's host no-such-shop.invalid (" in lines[0]
+    assert "Check the shop URL" in lines[0] and "HTTPSConnectionPool" not in lines[0]
+    assert "WARNING" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "shpat_gone" not in proc.stdout + proc.stderr
