@@ -6,6 +6,7 @@ import os
 import socket
 import traceback
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,8 @@ from tqdm.auto import tqdm
 from shopops.erp import Erp
 from shopops.errors import ConfigError, NotFound
 from shopops.queue import JobEntry, JobQueue, Outcome, UnknownReport
+from shopops.queue.schedule_file import ApplyResult
+from shopops.queue.schedule_file import apply as apply_schedule_file
 from shopops.shops import ShopRegistry
 from shopops.store.engine import safe_url
 from shopops.store.opening import open_engine
@@ -163,6 +166,14 @@ class Workspace:
         if api:
             stats["api"] = api
         return Outcome(stats=stats, api_cost=ctx.api_cost())
+
+    def apply_schedule(self, path: str | Path, *, prune: bool = False) -> ApplyResult:
+        """Create or update the recurring entries a schedule file declares (docs/schedule.md); an entry that
+        names a shop and no category gets the shop card's. With ``prune`` the entries of earlier applies
+        that the file no longer declares are deleted."""
+        return apply_schedule_file(
+            self.queue, Path(path), prune=prune, category_of=lambda code: self.shops[code].settings.category
+        )
 
     def close(self) -> None:
         """Release the database connections."""

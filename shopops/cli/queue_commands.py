@@ -143,9 +143,14 @@ def schedule_group() -> None:
 
 @schedule_group.command("apply")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also delete the entries an earlier apply made that FILE no longer declares (keep one schedule "
+    "file per database).",
+)
 @click.pass_context
-def schedule_apply(ctx: click.Context, file: Path) -> None:
-    """Create or update the entries FILE.toml declares (applying it twice changes nothing)."""
-    from shopops.queue.schedule_file import apply
-
-    click.echo(str(apply(workspace(ctx).queue, file)))
+def schedule_apply(ctx: click.Context, file: Path, prune: bool) -> None:
+    """Create or update the entries FILE.toml declares (applying it twice changes nothing); an entry with a
+    shop and no category gets the shop card's."""
+    click.echo(str(workspace(ctx).apply_schedule(file, prune=prune)))
