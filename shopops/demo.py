@@ -183,11 +183,25 @@ def run_demo(
             )
         finally:
             ws.close()
-    echo("")
-    echo("Where next:")
-    echo(f"  shopops --db {path} queue list          the entries, recurring ones on hold")
-    echo(f"  shopops --db {path} queue log           every run, with its stats and API cost")
-    echo("  shopops sandbox --port 8080             a sandbox shop to rehearse on")
-    echo(f"  shopops --db {path} scheduler           run the schedule (after `queue ready ID`)")
-    echo("  jupyter lab notebooks/                 the shop card, run-now buttons and queue views")
+    for line in where_next(path):
+        echo(line)
     return table
+
+
+def where_next(path: Path) -> list[str]:
+    """The demo's last lines: what to look at next, and exactly how to open the notebooks."""
+    here = Path("notebooks").is_dir()
+    lab = "shopops lab" if here else "shopops lab PATH/TO/notebooks"
+    rows = [
+        (f"shopops --db {path} queue list", "the entries, recurring ones on hold"),
+        (f"shopops --db {path} queue log", "every run, with its stats and API cost"),
+        (f"shopops --db {path} scheduler", "run the schedule (after `queue ready ID`)"),
+        ("shopops sandbox --port 8080", "a sandbox shop to rehearse on"),
+        (lab, "the notebooks in JupyterLab: prints the address to open"),
+    ]
+    width = max(len(command) for command, _ in rows) + 2
+    lines = ["", "Where next:", *(f"  {command:<{width}}{what}" for command, what in rows)]
+    lines.append(
+        "  (as root, plain `jupyter lab notebooks/` refuses to start without --allow-root; `shopops lab` adds it)"
+    )
+    return lines

@@ -1,7 +1,7 @@
 """The ``shopops`` command. Every command has --help; bad input exits non-zero with one clear line.
 
 ``base`` holds the root group, the workspace a command opens and the one-line errors; the commands
-live by theme: ``setup_commands`` (db, shop, reports, demo, sandbox), ``queue_commands`` (queue,
+live by theme: ``setup_commands`` (db, shop, reports, demo, sandbox, lab), ``queue_commands`` (queue,
 schedule) and ``run_commands`` (run, runbook, worker, scheduler). Each imports what it needs when it
 runs, so that the command starts in a tenth of a second.
 """

@@ -1,12 +1,15 @@
-"""Setting up: the database schema, shops and their cards, the reports there are, the demo and the sandbox."""
+"""Setting up: the database schema, shops and their cards, the reports there are, the demo, the sandbox,
+and JupyterLab on the notebooks."""
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 import click
 
-from shopops.cli.base import cli, parse_value, show, show_frame, workspace
+from shopops.cli.base import RUNS_LOGGER, cli, parse_value, show, show_frame, workspace
 
 # --- db ----------------------------------------------------------------------------------------------
 
@@ -136,7 +139,7 @@ def reports() -> None:
             click.echo(f"    -p {name} {param.type.__name__.upper()}  ({required}{choices}){doc}")
 
 
-# --- the demo and the sandbox ------------------------------------------------------------------------
+# --- the demo, the sandbox, the notebooks -------------------------------------------------------------
 
 
 @cli.command("demo")
@@ -147,6 +150,9 @@ def demo(db_file: str, seed: str, threads: int) -> None:
     """Run every report through the queue against a local sandbox shop, then print a summary."""
     from shopops.demo import run_demo
 
+    # the demo shows a bar and a summary table; of the one-line-per-run log only failures add to it (-v: all)
+    if logging.getLogger().level >= logging.WARNING:
+        logging.getLogger(RUNS_LOGGER).setLevel(logging.WARNING)
     run_demo(db_file, seed=seed, threads=threads, echo=click.echo)
 
 
@@ -170,3 +176,15 @@ def sandbox(port: int, plan: str, seed: str, snapshot: str | None, fault_rate: f
     if not 0.0 <= fault_rate <= 1.0:
         raise click.BadParameter("a share from 0 to 1", param_hint="--fault-rate")
     serve(port=port, plan=plan, seed=seed, snapshot=snapshot, fault_rate=fault_rate, handle=handle)
+
+
+@cli.command("lab")
+@click.argument("folder", default="notebooks", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", default=8888, show_default=True, help="Port; the next free one when it is taken.")
+@click.option("--ip", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; just print the address.")
+def lab(folder: Path, port: int, ip: str, no_browser: bool) -> None:
+    """Open FOLDER (the notebooks) in JupyterLab and print the address to open, as root too."""
+    from shopops.cli.lab import run_lab
+
+    raise SystemExit(run_lab(folder, port=port, ip=ip, open_browser=not no_browser, echo=click.echo))
