@@ -52,34 +52,40 @@ def shop_reports(ws: Workspace) -> list[str]:
     return [name for name in PIPELINE if name in ws.registry]
 
 
+def schedule(ws: Workspace) -> list[dict[str, Any]]:
+    """The demo's recurring entries, on hold, as ``ws.queue.enqueue`` keyword arguments: every report of the
+    pipeline every 15 minutes on weekdays, and a nightly queue self-test. schedule.example.toml declares the
+    same entries as a schedule file (a test holds the two together)."""
+    every_15 = Recurrence(every_minutes=15, weekdays="Mon-Fri", between=("06:00", "22:00"), tz="Europe/Copenhagen")
+    entries: list[dict[str, Any]] = [
+        {
+            "report": name,
+            "shop": SHOP,
+            "category": CATEGORY,
+            "max_attempts": 3,
+            "rerun_delay_s": 60,
+            "on_hold": True,
+            "recurrence": every_15,
+            "description": f"{name} every 15 minutes on weekdays",
+        }
+        for name in shop_reports(ws)
+    ]
+    entries.append(
+        {
+            "report": "noop",
+            "recurrence": Recurrence(date_formula="<1D>", at="02:00", tz="UTC"),
+            "on_hold": True,
+            "description": "nightly queue self-test",
+        }
+    )
+    return entries
+
+
 def set_up(ws: Workspace, url: str) -> list[Any]:
     """The demo shop set up as on day one (initial import, mappings), and a schedule (on hold)."""
     prepare_shop(ws, SHOP, url=url, token_env=TOKEN_ENV)
     ws.shops.set(SHOP, logging_mode="error_only")
-    schedule = []
-    every_15 = Recurrence(every_minutes=15, weekdays="Mon-Fri", between=("06:00", "22:00"), tz="Europe/Copenhagen")
-    for name in shop_reports(ws):
-        schedule.append(
-            ws.queue.enqueue(
-                name,
-                shop=SHOP,
-                category=CATEGORY,
-                max_attempts=3,
-                rerun_delay_s=60,
-                on_hold=True,
-                recurrence=every_15,
-                description=f"{name} every 15 minutes on weekdays",
-            )
-        )
-    schedule.append(
-        ws.queue.enqueue(
-            "noop",
-            recurrence=Recurrence(date_formula="<1D>", at="02:00", tz="UTC"),
-            on_hold=True,
-            description="nightly queue self-test",
-        )
-    )
-    return schedule
+    return [ws.queue.enqueue(entry.pop("report"), **entry) for entry in schedule(ws)]
 
 
 def queue_now(ws: Workspace) -> list[Any]:
@@ -177,11 +183,25 @@ def run_demo(
             )
         finally:
             ws.close()
-    echo("")
-    echo("Where next:")
-    echo(f"  shopops --db {path} queue list          the entries, recurring ones on hold")
-    echo(f"  shopops --db {path} queue log           every run, with its stats and API cost")
-    echo("  shopops sandbox --port 8080             a sandbox shop to rehearse on")
-    echo(f"  shopops --db {path} scheduler           run the schedule (after `queue ready ID`)")
-    echo("  jupyter lab notebooks/                 the shop card, run-now buttons and queue views")
+    for line in where_next(path):
+        echo(line)
     return table
+
+
+def where_next(path: Path) -> list[str]:
+    """The demo's last lines: what to look at next, and exactly how to open the notebooks."""
+    here = Path("notebooks").is_dir()
+    lab = "shopops lab" if here else "shopops lab PATH/TO/notebooks"
+    rows = [
+        (f"shopops --db {path} queue list", "the entries, recurring ones on hold"),
+        (f"shopops --db {path} queue log", "every run, with its stats and API cost"),
+        (f"shopops --db {path} scheduler", "run the schedule (after `queue ready ID`)"),
+        ("shopops sandbox --port 8080", "a sandbox shop to rehearse on"),
+        (lab, "the notebooks in JupyterLab: prints the address to open"),
+    ]
+    width = max(len(command) for command, _ in rows) + 2
+    lines = ["", "Where next:", *(f"  {command:<{width}}{what}" for command, what in rows)]
+    lines.append(
+        "  (as root, plain `jupyter lab notebooks/` refuses to start without --allow-root; `shopops lab` adds it)"
+    )
+    return lines

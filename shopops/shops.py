@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
 
-from shopops.errors import ConfigError, NotFound
+from shopops.errors import ConfigError, ShopNotFound
 from shopops.shop_settings import ShopSettings
 from shopops.store import tables as t
 from shopops.store.types import utcnow
@@ -181,8 +181,7 @@ class ShopRegistry:
         with self._engine.connect() as conn:
             row = conn.execute(select(t.shop).where(t.shop.c.code == code)).mappings().first()
         if row is None:
-            known = ", ".join(self.codes()) or "none yet"
-            raise NotFound(f"no shop {code!r} (shops: {known}); add it with ws.shops.add({code!r}, url=...)")
+            raise ShopNotFound(code, self.codes())
         return Shop(
             code=row["code"],
             url=row["url"],

@@ -6,6 +6,7 @@ import os
 import socket
 import traceback
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,10 +16,13 @@ from tqdm.auto import tqdm
 from shopops.erp import Erp
 from shopops.errors import ConfigError, NotFound
 from shopops.queue import JobEntry, JobQueue, Outcome, UnknownReport
+from shopops.queue.schedule_file import ApplyResult
+from shopops.queue.schedule_file import apply as apply_schedule_file
 from shopops.shops import ShopRegistry
-from shopops.store import check_schema, create_engine_for, default_url
 from shopops.store.engine import safe_url
+from shopops.store.opening import open_engine
 from shopops.store.types import utcnow
+from shopops.store.urls import default_url
 from shopops.sync.clients import client_for
 from shopops.sync.context import RunContext, RunResult
 from shopops.sync.registry import REGISTRY, ReportRegistry, ReportSpec
@@ -53,11 +57,20 @@ class Workspace:
 
     # --- running ---------------------------------------------------------------------------------------
 
-    def run(self, report: str, shop: str | None = None, *, background: bool | None = None, **params: Any) -> Any:
+    def run(
+        self,
+        report: str,
+        shop: str | None = None,
+        *,
+        background: bool | None = None,
+        max_attempts: int | None = None,
+        **params: Any,
+    ) -> Any:
         """Run a report the way the shop card says.
 
         When the shop allows background syncs, an entry in the shop's category that starts now (the
-        JobEntry is returned); otherwise the report runs here and now, with a progress bar, and still
+        JobEntry is returned), tried up to ``max_attempts`` times (default 1; a run lost with its worker
+        is tried once more); otherwise the report runs here and now, with a progress bar, and still
         leaves a log entry (the RunResult is returned). ``background`` overrides the card.
         """
         name, checked = self._validate(report, shop, params)
@@ -70,7 +83,12 @@ class Workspace:
                 shop=shop,
                 params=checked,
                 category=card.category if card else None,
+                max_attempts=1 if max_attempts is None else max_attempts,
                 description=f"{name} for {shop}, started by hand" if shop else f"{name}, started by hand",
+            )
+        if max_attempts is not None and max_attempts != 1:
+            raise ConfigError(
+                "max_attempts", "a run in the foreground is tried once; queue it (background=True) to retry it"
             )
         return self.run_foreground(name, shop, checked)
 
@@ -149,6 +167,14 @@ class Workspace:
             stats["api"] = api
         return Outcome(stats=stats, api_cost=ctx.api_cost())
 
+    def apply_schedule(self, path: str | Path, *, prune: bool = False) -> ApplyResult:
+        """Create or update the recurring entries a schedule file declares (docs/schedule.md); an entry that
+        names a shop and no category gets the shop card's. With ``prune`` the entries of earlier applies
+        that the file no longer declares are deleted."""
+        return apply_schedule_file(
+            self.queue, Path(path), prune=prune, category_of=lambda code: self.shops[code].settings.category
+        )
+
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
@@ -164,10 +190,12 @@ class Workspace:
 
 
 def open_workspace(url: str | None = None, *, create: bool = True) -> Workspace:
-    """Open (and on first use create) the workspace at ``url``; see ``shopops.open``."""
-    engine = create_engine_for(url or default_url())
-    check_schema(engine, create=create)
-    return Workspace(engine)
+    """Open the workspace at ``url`` (``$SHOPOPS_DB``, else ``./shopops.db``); see ``shopops.open``.
+
+    With ``create`` (the default) a database that is not there yet is made; without, it is refused with
+    DatabaseUnavailable, as is a database that cannot be used (the message names the URL and the fix).
+    """
+    return Workspace(open_engine(url or default_url(), create=create))
 
 
 __all__ = ["Workspace", "open_workspace"]

@@ -5,35 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
-from shopops.queue.recurrence import Recurrence
+from shopops.queue import listing
 from shopops.store import tables as t
 
-E = t.job_queue_entry
 L = t.job_queue_log_entry
 
-ENTRY_COLUMNS = [
-    "id",
-    "report",
-    "shop",
-    "category",
-    "status",
-    "priority",
-    "next_run",
-    "recurrence",
-    "attempts",
-    "max_attempts",
-    "error",
-    "progress",
-    "worker",
-    "last_status",
-    "last_start",
-    "last_duration_s",
-    "description",
-    "expiration",
-    "updated",
-]
+ENTRY_COLUMNS = listing.COLUMNS
 LOG_COLUMNS = [
     "id",
     "entry_id",
@@ -65,58 +44,14 @@ def entries(
     report: str | None = None,
     category: str | None = None,
 ) -> pd.DataFrame:
-    """One row per entry, with its last run joined in."""
-    last_ids = select(L.c.entry_id, func.max(L.c.id).label("last_id")).group_by(L.c.entry_id).subquery()
-    last = L.alias("last")
-    query = (
-        select(
-            E,
-            last.c.status.label("last_status"),
-            last.c.started_at.label("last_start"),
-            last.c.ended_at.label("last_end"),
-        )
-        .outerjoin(last_ids, last_ids.c.entry_id == E.c.id)
-        .outerjoin(last, last.c.id == last_ids.c.last_id)
-        .order_by(E.c.id)
+    """One row per entry, with its last run joined in (the statement of ``shopops.queue.listing``)."""
+    sql, params = listing.query(
+        engine.dialect.name == "postgresql", status=status, shop=shop, report=report, category=category
     )
-    if status is not None:
-        query = query.where(E.c.status.in_([status] if isinstance(status, str) else status))
-    if shop is not None:
-        query = query.where(E.c.shop_code == shop)
-    if report is not None:
-        query = query.where(E.c.report == report)
-    if category is not None:
-        query = query.where(E.c.category_code == category)
     with engine.connect() as conn:
-        rows = conn.execute(query).mappings().all()
-    records = []
-    for row in rows:
-        recurrence = Recurrence.from_columns(dict(row))
-        records.append(
-            {
-                "id": row["id"],
-                "report": row["report"],
-                "shop": row["shop_code"],
-                "category": row["category_code"],
-                "status": row["status"],
-                "priority": row["priority"],
-                "next_run": row["earliest_start_at"],
-                "recurrence": str(recurrence) if recurrence else "",
-                "attempts": row["attempts"],
-                "max_attempts": row["max_attempts"],
-                "error": row["last_error"],
-                "progress": row["progress"],
-                "worker": row["worker_id"],
-                "last_status": row["last_status"],
-                "last_start": row["last_start"],
-                "last_duration_s": _duration(row["last_start"], row["last_end"]),
-                "description": row["description"],
-                "expiration": row["expiration_at"],
-                "updated": row["updated_at"],
-            }
-        )
-    frame = pd.DataFrame(records, columns=ENTRY_COLUMNS)
-    for col in ("next_run", "last_start", "expiration", "updated"):
+        rows = conn.exec_driver_sql(sql, params).all()
+    frame = pd.DataFrame(listing.records(rows), columns=ENTRY_COLUMNS)
+    for col in listing.TIME_COLUMNS:
         frame[col] = pd.to_datetime(frame[col], utc=True)
     return frame
 

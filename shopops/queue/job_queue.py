@@ -67,42 +67,53 @@ class JobQueue:
         rerun_delay_s: int = 0,
         description: str | None = None,
         on_hold: bool = False,
+        stop_on_error: bool = False,
     ) -> JobEntry:
-        """Add an entry. Everything is checked first; a bad value raises ConfigError and nothing is stored."""
+        """Add an entry. Everything is checked first; a bad value raises ConfigError and nothing is stored.
+
+        A failed run is tried again after ``rerun_delay_s`` until ``max_attempts`` runs failed (a run lost
+        with its worker gets one try more). Then a one-off entry goes to error; a recurring one keeps its
+        schedule and shows the error, or, with ``stop_on_error``, goes to error as in Business Central.
+        """
         name, checked = self.validator(report, shop, params or {})
-        values = self._entry_values(
+        values = self.entry_values(
             name,
-            shop,
-            checked,
-            category,
-            priority,
-            earliest_start,
-            expiration,
-            recurrence,
-            max_attempts,
-            rerun_delay_s,
-            description,
-            on_hold,
+            shop=shop,
+            params=checked,
+            category=category,
+            priority=priority,
+            earliest_start=earliest_start,
+            expiration=expiration,
+            recurrence=recurrence,
+            max_attempts=max_attempts,
+            rerun_delay_s=rerun_delay_s,
+            description=description,
+            on_hold=on_hold,
+            stop_on_error=stop_on_error,
         )
         entry = self.store.insert_entry(values)
         wake_local(self.engine)
         return entry
 
-    def _entry_values(
+    def entry_values(
         self,
         report: str,
+        *,
         shop: str | None,
         params: dict[str, Any],
-        category: str | None,
-        priority: str | int,
-        earliest_start: dt.datetime | None,
-        expiration: dt.datetime | None,
-        recurrence: Recurrence | None,
-        max_attempts: int,
-        rerun_delay_s: int,
-        description: str | None,
-        on_hold: bool,
+        category: str | None = None,
+        priority: str | int = "normal",
+        earliest_start: dt.datetime | None = None,
+        expiration: dt.datetime | None = None,
+        recurrence: Recurrence | None = None,
+        max_attempts: int = 1,
+        rerun_delay_s: int = 0,
+        description: str | None = None,
+        on_hold: bool = False,
+        stop_on_error: bool = False,
     ) -> dict[str, Any]:
+        """The column values of a new entry, every one checked (ConfigError names the bad one); ``params``
+        must have passed the validator already. Schedule files build their entries with this too."""
         prio = PRIORITIES.get(priority, None) if isinstance(priority, str) else priority
         if prio is None or isinstance(prio, bool) or not isinstance(prio, int):
             raise ConfigError("priority", f"{priority!r}: use 'high', 'normal', 'low' or a number (lower runs first)")
@@ -118,6 +129,8 @@ class JobQueue:
             or not 0 <= rerun_delay_s <= MAX_RERUN_DELAY_S
         ):
             raise ConfigError("rerun_delay_s", f"{rerun_delay_s!r}: whole seconds from 0 to {MAX_RERUN_DELAY_S}")
+        if not isinstance(stop_on_error, bool):
+            raise ConfigError("stop_on_error", f"{stop_on_error!r}: true or false")
         if category is not None and (not isinstance(category, str) or not category or len(category) > 20):
             raise ConfigError("category", f"{category!r}: a code of 1-20 characters, or None to run in parallel")
         if recurrence is not None and not isinstance(recurrence, Recurrence):
@@ -141,6 +154,7 @@ class JobQueue:
             "expiration_at": expiration,
             "max_attempts": max_attempts,
             "rerun_delay_s": rerun_delay_s,
+            "stop_on_error": stop_on_error,
             "recurring": False,
         }
         if recurrence is not None:

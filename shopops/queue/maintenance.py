@@ -7,12 +7,12 @@ at once, without a leader.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import Connection, Engine, and_, delete, exists, insert, not_, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from shopops.queue.model import LogStatus, Status
+from shopops.queue.model import JobEntry, LogStatus, Status, next_state
 from shopops.store import tables as t
 from shopops.store.types import utcnow
 
@@ -24,8 +24,8 @@ LOST_WORKER_MESSAGE = "worker lost: {worker} stopped heartbeating during the run
 
 
 class UpkeepStore(Protocol):
-    """What upkeep needs of the queue's store (``shopops.queue.store.QueueStore``): its engine, its clock,
-    the retry rule and the wake-up; passed in, so that the store can call upkeep without an import circle."""
+    """What upkeep needs of the queue's store (``shopops.queue.store.QueueStore``): its engine, its clock
+    and the wake-up; passed in, so that the store can call upkeep without an import circle."""
 
     engine: Engine
     postgres: bool
@@ -36,15 +36,12 @@ class UpkeepStore(Protocol):
 
     def notify(self, conn: Connection, payload: str = "") -> None: ...
 
-    def after_failure(
-        self, attempts: int, max_attempts: int, rerun_delay_s: int, now: dt.datetime, error: str
-    ) -> dict[str, Any]: ...
-
     def activate_waiting(self, conn: Connection, category: str) -> None: ...
 
 
 def recover_lost(store: UpkeepStore, lost_after_s: float) -> list[int]:
-    """Entries in process on workers that stopped heartbeating: retry or error, log entries closed.
+    """Entries in process on workers that stopped heartbeating: retried (a lost run gets one more try than
+    its attempts allow, ``LOST_RUN_RETRIES``), their next recurrence, or error; log entries closed.
 
     Returns the ids of the entries recovered. Safe to run on several hosts at once.
     """
@@ -67,7 +64,7 @@ def recover_lost(store: UpkeepStore, lost_after_s: float) -> list[int]:
         for row in rows:
             seen = row["seen"].strftime("%Y-%m-%d %H:%M:%S UTC") if row["seen"] else "never"
             message = LOST_WORKER_MESSAGE.format(worker=row["worker_id"], seen=seen)
-            values = store.after_failure(row["attempts"], row["max_attempts"], row["rerun_delay_s"], stamp, message)
+            values = next_state(JobEntry.from_row(row), stamp, message, lost=True)
             conn.execute(update(E).where(E.c.id == row["id"]).values(**values, worker_id=None, updated_at=stamp))
             conn.execute(
                 update(L)

@@ -16,6 +16,9 @@ PRIORITY_LOW = 3000
 PRIORITIES = {"high": PRIORITY_HIGH, "normal": PRIORITY_NORMAL, "low": PRIORITY_LOW}
 MAX_ATTEMPTS_LIMIT = 10
 MAX_RERUN_DELAY_S = 3600
+#: A run lost with its worker (killed, host gone) gets this many tries more than ``max_attempts`` allows:
+#: the run did not fail, it was cut off, so it is tried once more before the entry goes to error.
+LOST_RUN_RETRIES = 1
 
 
 class Status(enum.StrEnum):
@@ -58,6 +61,7 @@ class JobEntry:
     worker_id: str | None = None
     scheduled_at: dt.datetime | None = None
     last_error: str | None = None
+    stop_on_error: bool = False
     log_id: int | None = field(default=None, compare=False)
 
     @classmethod
@@ -81,6 +85,7 @@ class JobEntry:
             worker_id=row["worker_id"],
             scheduled_at=row["scheduled_at"],
             last_error=row["last_error"],
+            stop_on_error=bool(row.get("stop_on_error", False)),
             log_id=log_id,
         )
 
@@ -95,6 +100,38 @@ class JobEntry:
         nxt = self.earliest_start_at.strftime("%Y-%m-%d %H:%M UTC")
         category = f" [{self.category}]" if self.category else ""
         return f"#{self.id} {self.report}{where}{category}{schedule}, next {nxt}, {self.status.value}"
+
+
+def next_state(entry: JobEntry, now: dt.datetime, error: str | None, *, lost: bool = False) -> dict[str, Any]:
+    """What an entry becomes after a run: the column values to store (status, next start, attempts, error).
+
+    Success: a recurring entry is ready at its next scheduled time (attempts reset), a one-off finished.
+    Failure: ready again after the rerun delay while attempts remain (BC waits the delay plus 10^attempts
+    ms); a run ``lost`` with its worker gets ``LOST_RUN_RETRIES`` more. When they are spent a one-off
+    goes to error; a recurring entry keeps its schedule (ready at its next time, attempts reset, the
+    error kept for all to see) unless it sets ``stop_on_error``, and then goes to error as in BC.
+    """
+    if error is None:
+        if entry.recurrence is not None:
+            return {
+                "status": Status.READY.value,
+                "earliest_start_at": entry.recurrence.next_run(entry.scheduled_at or entry.earliest_start_at, now),
+                "attempts": 0,
+                "last_error": None,
+            }
+        return {"status": Status.FINISHED.value, "last_error": None}
+    allowed = entry.max_attempts + (LOST_RUN_RETRIES if lost else 0)
+    if entry.attempts < allowed:
+        wait = dt.timedelta(seconds=entry.rerun_delay_s, milliseconds=10 ** min(entry.attempts, 7))
+        return {"status": Status.READY.value, "earliest_start_at": now + wait, "last_error": error}
+    if entry.recurrence is not None and not entry.stop_on_error:
+        return {
+            "status": Status.READY.value,
+            "earliest_start_at": entry.recurrence.next_run(entry.scheduled_at or entry.earliest_start_at, now),
+            "attempts": 0,
+            "last_error": error,
+        }
+    return {"status": Status.ERROR.value, "last_error": error}
 
 
 @dataclass

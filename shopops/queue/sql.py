@@ -42,6 +42,7 @@ ENTRY_COLUMNS = (
     "worker_id",
     "scheduled_at",
     "last_error",
+    "stop_on_error",
 )
 _TIME_COLUMNS = {"earliest_start_at", "expiration_at", "scheduled_at"}
 _RETURNING = ", ".join(ENTRY_COLUMNS)
@@ -211,4 +212,5 @@ class Statements:
                 out[name] = value.replace(tzinfo=UTC)
         out["parameters"] = json.loads(out["parameters"]) if out["parameters"] else {}
         out["recurring"] = bool(out["recurring"])
+        out["stop_on_error"] = bool(out["stop_on_error"])
         return out

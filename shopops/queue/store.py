@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from shopops.queue import maintenance
-from shopops.queue.model import JobEntry, LogStatus, Outcome, Status
+from shopops.queue.model import JobEntry, LogStatus, Outcome, Status, next_state
 from shopops.queue.sql import Statements
 from shopops.store import tables as t
 from shopops.store.types import UTCDateTime, utcnow
@@ -278,10 +278,9 @@ class QueueStore:
     ) -> Status | None:
         """Close a run: the log entry gets its end, status and figures; the entry moves on.
 
-        Success: a recurring entry is ready again at its next scheduled time (attempts reset), a one-off
-        is finished. Failure: ready again after the rerun delay while attempts remain, else error (a
-        recurring entry stops until someone sets it ready). Returns the entry's new status, or None
-        when the entry was no longer this worker's (the janitor took it back).
+        What the entry becomes is ``shopops.queue.model.next_state``'s rule (a retry, the next recurrence,
+        finished or error). Returns the entry's new status, or None when the entry was no longer this
+        worker's (the janitor took it back).
         """
         with self.engine.begin() as conn:
             return self._finish(conn, entry, worker_id, outcome, error, traceback)
@@ -394,7 +393,7 @@ class QueueStore:
         """The finish statements' parameters for one run, written at ``at`` (host clock; PostgreSQL uses its own)."""
         sql = self.sql
         entry = item.entry
-        values = self._next_state(entry, at, item.error)
+        values = next_state(entry, at, item.error)
         now = sql.now(at)
         entry_values = {
             "status": values["status"],
@@ -428,29 +427,6 @@ class QueueStore:
             conn.exec_driver_sql(self.sql.activate_waiting, {"category": category})
         if categories or Status.READY in statuses:
             self.notify(conn, categories[0] if len(categories) == 1 else "")
-
-    def _next_state(self, entry: JobEntry, now: dt.datetime, error: str | None) -> dict[str, Any]:
-        if error is None:
-            if entry.recurrence is not None:
-                scheduled = entry.scheduled_at or entry.earliest_start_at
-                return {
-                    "status": Status.READY.value,
-                    "earliest_start_at": entry.recurrence.next_run(scheduled, now),
-                    "attempts": 0,
-                    "last_error": None,
-                }
-            return {"status": Status.FINISHED.value, "last_error": None}
-        return self.after_failure(entry.attempts, entry.max_attempts, entry.rerun_delay_s, now, error)
-
-    @staticmethod
-    def after_failure(
-        attempts: int, max_attempts: int, rerun_delay_s: int, now: dt.datetime, error: str
-    ) -> dict[str, Any]:
-        if attempts < max_attempts:
-            # BC waits the rerun delay plus 10^attempts ms before the next try
-            wait = dt.timedelta(seconds=rerun_delay_s, milliseconds=10 ** min(attempts, 7))
-            return {"status": Status.READY.value, "earliest_start_at": now + wait, "last_error": error}
-        return {"status": Status.ERROR.value, "last_error": error}
 
     def activate_waiting(self, conn: Connection, category: str) -> None:
         conn.execute(

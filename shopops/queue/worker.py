@@ -7,6 +7,7 @@ claiming, lets running entries finish within a grace period, and hands back the 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -17,12 +18,14 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 
-from shopops.queue.model import Executor, JobEntry, Outcome
+from shopops.queue.model import Executor, JobEntry, Outcome, Status, next_state
 from shopops.queue.store import Finished, QueueStore
 from shopops.queue.wakeup import PostgresChannel, Wakeup, channel_for, poll_interval, subscribe, unsubscribe
 from shopops.store.types import utcnow
 
 log = logging.getLogger("shopops.queue")
+#: One line per run (INFO on success, WARNING on failure); the command line shows it at its default level.
+runs_log = logging.getLogger("shopops.runs")
 
 HEARTBEAT_S = 5.0
 LOST_AFTER_S = 30.0
@@ -33,6 +36,36 @@ MAX_BATCH = 64
 FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written, a claimed one to start
 IDLE_RETRY_HORIZON_S = 60.0
 LISTEN_SLICE_S = 1.0  # a wake from inside the process interrupts the listening thread; this is a backstop
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment is not None else "now"
+
+
+def run_line(entry: JobEntry, outcome: Outcome | None, error: str | None, seconds: float, now: dt.datetime) -> str:
+    """One run as one line: entry, report, shop, outcome, seconds, records, API cost, what happens next,
+    and on failure the error's first line."""
+    where = f" for {entry.shop}" if entry.shop else ""
+    line = f"#{entry.id} {entry.report}{where}: {'error' if error else 'success'} in {seconds:.1f}s"
+    if outcome is not None:
+        counts = [
+            f"{name} {value:g}"
+            for name, value in outcome.stats.items()
+            if isinstance(value, int | float) and not isinstance(value, bool) and value
+        ]
+        line += f", {', '.join(counts) or 'nothing'}, API cost {outcome.api_cost:g}"
+    after = next_state(entry, now, error)
+    start = after.get("earliest_start_at")
+    if error is None:
+        return line + (f"; next run {_when(start)}" if start is not None else "")
+    if after["status"] == Status.ERROR.value:
+        then = f"attempt {entry.attempts} of {entry.max_attempts}; the entry is now in error"
+    elif after.get("attempts") == 0:
+        then = f"attempt {entry.attempts} of {entry.max_attempts}; schedule kept, next run {_when(start)}"
+    else:
+        then = f"attempt {entry.attempts} of {entry.max_attempts}; retry at {_when(start)}"
+    first = error.strip().splitlines()[0] if error.strip() else "error"
+    return f"{line} ({then}): {first[:300]}"
 
 
 def new_worker_id() -> str:
@@ -288,9 +321,16 @@ class Worker:
                 self._pending.append(Finished(entry, outcome, error, tb, started, ended))
             self.runs += 1
         self.wakeup.notify()  # a sibling thread may be waiting for this entry's category
+        took = time.monotonic() - clock
+        level = logging.WARNING if error else logging.INFO
+        if runs_log.isEnabledFor(level):  # the line costs more than a quick run: build it only when shown
+            try:
+                runs_log.log(level, "%s", run_line(entry, outcome, error, took, utcnow()))
+            except Exception:  # a line that cannot be written must not cost the run
+                log.debug("run line of entry %s failed", entry.id, exc_info=True)
         if self.on_finish is not None:
             self.on_finish(entry, error)
-        return time.monotonic() - clock
+        return took
 
     def _progress_for(self, entry: JobEntry) -> Callable[[int, int | None, str], None]:
         last = [0.0]

@@ -148,6 +148,8 @@ class ShopifyClient:
                     self.stats.record_throttled()
                 retry_number += 1
                 can_retry = self.retry.allows(retry_number, err)
+                # the wait is chosen once, before the log line, so that the line tells the true wait
+                delay = self.retry.delay(retry_number, err) if can_retry and info.retry_safe else None
                 self._log(
                     info,
                     attempt,
@@ -155,11 +157,11 @@ class ShopifyClient:
                     cost,
                     started,
                     err,
-                    retry=can_retry and info.retry_safe,
+                    retry_in=delay,
                     document=document,
                     variables=payload["variables"],
                 )
-                self._raise_or_wait(err, info, retry_number, can_retry)
+                self._raise_or_wait(err, info, retry_number, delay)
                 continue
             self._log(
                 info,
@@ -168,7 +170,7 @@ class ShopifyClient:
                 cost,
                 started,
                 None,
-                retry=False,
+                retry_in=None,
                 document=document,
                 variables=payload["variables"],
             )
@@ -201,7 +203,7 @@ class ShopifyClient:
             raise GraphQLError("The answer holds neither data nor errors.", request_id=answer.request_id)
         return body["data"]
 
-    def _raise_or_wait(self, err: ShopifyError, info: DocumentInfo, retry_number: int, can_retry: bool) -> None:
+    def _raise_or_wait(self, err: ShopifyError, info: DocumentInfo, retry_number: int, delay: float | None) -> None:
         if not err.retryable:
             self.stats.record_error()
             raise err
@@ -214,14 +216,13 @@ class ShopifyClient:
                 cause=err,
                 request_id=err.request_id,
             ) from err
-        if not can_retry:
+        if delay is None:
             self.stats.record_error()
             raise RetriesExhaustedError(
                 f"{info.label} still failing after {retry_number} attempts: {err}. Try again later.",
                 last=err,
                 attempts=retry_number,
             ) from err
-        delay = self.retry.delay(retry_number, err)
         self.stats.record_retry()
         if isinstance(err, ThrottledError):
             self.stats.record_wait(delay)
@@ -237,11 +238,11 @@ class ShopifyClient:
         started: float,
         err: ShopifyError | None,
         *,
-        retry: bool,
+        retry_in: float | None,
         document: str,
         variables: Mapping[str, Any],
     ) -> None:
-        outcome = "ok" if err is None else ("retry" if retry else "error")
+        outcome = "ok" if err is None else ("retry" if retry_in is not None else "error")
         if not self.log.wants(err is not None):
             return
         self.log.log(
@@ -258,6 +259,7 @@ class ShopifyClient:
             query=document,
             variables=variables,
             response_text=answer.text if answer else None,
+            retry_in_s=retry_in,
         )
 
     # ------------------------------------------------------------------ paging and bulk

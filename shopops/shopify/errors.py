@@ -8,7 +8,8 @@ Hierarchy::
 
     ShopifyError
       ConfigurationError          bad URL / version given to the client
-      TransportError              connection reset, timeout, DNS (retryable)
+      TransportError              connection refused or reset, timeout (retryable)
+        HostNotFoundError         the shop's host name does not resolve (not retried)
       HTTPStatusError             non-200 answer
         AuthenticationError       401
         PaymentRequiredError      402
@@ -59,6 +60,13 @@ class TransportError(ShopifyError):
     """The request did not get an HTTP answer (connection refused/reset, timeout). Retryable."""
 
     retryable = True
+
+
+class HostNotFoundError(TransportError):
+    """The shop's host name does not resolve (a mistyped URL, or no DNS here). Not retried: waiting does
+    not make a name exist, and retrying one cost 18-27 s of backoff before the same answer."""
+
+    retryable = False
 
 
 class HTTPStatusError(ShopifyError):

@@ -2,7 +2,9 @@
 
 Modes mirror the Business Central connector's "Logging Mode": ``errors`` (only failed attempts, the
 default), ``all`` and ``off``. Each entry goes to an optional sink (any callable, e.g. one that writes a
-database row) and to the Python logger ``shopops.shopify`` (failures at WARNING, the rest at DEBUG).
+database row) and to the Python logger ``shopops.shopify``: an attempt that will be retried at WARNING,
+one line saying the true wait before the retry; a failure that is not retried at INFO (the caller gets it
+as an exception); the rest at DEBUG.
 Entries keep Shopify's ``X-Request-Id`` (quote it to Shopify support) and never hold the token: every text
 field is redacted before the entry is built.
 """
@@ -49,6 +51,7 @@ class RequestLogEntry:
     error: str | None
     request: str | None
     response: str | None
+    retry_in_s: float | None = None  # the wait before the next attempt, when there is one
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -60,14 +63,35 @@ class RequestLogEntry:
             actual = "-" if self.actual_cost is None else f"{self.actual_cost:g}"
             cost = f" cost {actual}/{self.requested_cost:g}"
         rid = f" req {self.request_id}" if self.request_id else ""
-        err = f": {self.error}" if self.error else ""
-        return (
-            f"{self.shop} {self.operation} #{self.attempt} -> {self.status or '-'} {self.outcome}"
-            f" in {self.duration_s * 1000:.0f} ms{cost}{rid}{err}"
-        )
+        err = f": {_one_line(self.error)}" if self.error else ""
+        took = f"{self.duration_s * 1000:.0f} ms"
+        if self.outcome == "ok":
+            what = f"ok in {took}"
+        elif self.retry_in_s is not None:
+            what = f"failed after {took}, retry in {_wait(self.retry_in_s)}"
+        else:
+            what = f"failed after {took}, not retried"
+        return f"{self.shop} {self.operation} #{self.attempt} -> {self.status or '-'} {what}{cost}{rid}{err}"
 
 
 RequestLogSink = Callable[[RequestLogEntry], None]
+
+#: How much of an error a log line shows (the entry itself keeps all of it).
+LINE_ERROR_CHARS = 200
+
+
+def _one_line(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first if len(first) <= LINE_ERROR_CHARS else first[: LINE_ERROR_CHARS - 1] + "…"
+
+
+def _wait(seconds: float) -> str:
+    """A wait as a person reads it: ``40 ms``, ``1.3 s``, ``2 min 5 s``."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{int(seconds // 60)} min {seconds % 60:.0f} s"
 
 
 def _clip(text: str | None) -> str | None:
@@ -114,6 +138,7 @@ class RequestLogger:
         query: str | None = None,
         variables: Mapping[str, Any] | None = None,
         response_text: str | None = None,
+        retry_in_s: float | None = None,
     ) -> RequestLogEntry | None:
         """Record one attempt (if the mode wants it); returns the entry or None."""
         failed = outcome != "ok"
@@ -140,8 +165,12 @@ class RequestLogger:
             error=redact(error, self._secret) if error else None,
             request=request,
             response=_clip(redact(response_text, self._secret)) if response_text else None,
+            retry_in_s=retry_in_s,
         )
-        logger.log(logging.WARNING if failed else logging.DEBUG, "%s", entry)
+        # one warning per retry; a failure that is not retried reaches the caller as an exception, which
+        # reports it, so its line is INFO (the sink gets every entry the mode asks for either way)
+        level = logging.WARNING if outcome == "retry" else logging.INFO if failed else logging.DEBUG
+        logger.log(level, "%s", entry)
         if self.sink is not None:
             try:
                 self.sink(entry)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import socket
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from shopops.shopify.errors import BadRequestError, ConfigurationError, TransportError
+from shopops.shopify.errors import BadRequestError, ConfigurationError, HostNotFoundError, TransportError
 
 #: Default API version.
 DEFAULT_API_VERSION = "2026-07"
@@ -91,6 +92,47 @@ def normalise_shop_url(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it wraps (requests wraps urllib3, which wraps the socket's error)."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        wrapped = (getattr(current, "reason", None), current.__cause__, current.__context__, *current.args)
+        stack.extend(e for e in wrapped if isinstance(e, BaseException))
+
+
+def no_answer(exc: BaseException, shop: str, token: Secret | None = None) -> TransportError:
+    """The error for a request that got no HTTP answer, in one short line.
+
+    A host name that does not resolve is ``HostNotFoundError`` and is not retried (waiting does not make
+    a name exist); anything else (refused, reset, a TLS failure) is a retryable ``TransportError`` that
+    names the innermost reason (``connection refused``) instead of urllib3's 400-character chain.
+    """
+    host = urlsplit(f"https://{shop}").hostname or shop
+    causes = list(_causes(exc))
+    for cause in causes:
+        if isinstance(cause, socket.gaierror):
+            said = (cause.strerror or str(cause)).rstrip(".")
+            return HostNotFoundError(
+                f"Cannot find the shop's host {host} ({said}). Check the shop URL; if it is right, check this "
+                "machine's DNS and network."
+            )
+    reason = next(
+        (c.strerror for c in causes if isinstance(c, OSError) and c.strerror),
+        type(exc).__name__,
+    )
+    said = redact(str(reason), token)[:120].rstrip(".")
+    return TransportError(
+        f"No answer from {shop}: {said[:1].lower()}{said[1:]}. The client retries; if it persists check the "
+        "URL and the network."
+    )
+
+
 @dataclass
 class HttpAnswer:
     """One HTTP exchange, as the client needs it."""
@@ -155,10 +197,7 @@ class Transport:
                 "persists raise the timeout or check the network."
             ) from None
         except requests.RequestException as exc:
-            raise TransportError(
-                f"No answer from {self.shop}: {type(exc).__name__}: {redact(str(exc), self._token)[:200]}. "
-                "The client retries; if it persists check the URL and the network."
-            ) from None
+            raise no_answer(exc, self.shop, self._token) from None
         elapsed = time.monotonic() - started
         body: Any = None
         if text:

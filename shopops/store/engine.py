@@ -14,36 +14,21 @@ faster but may lose the last commits on a power loss (never the database itself)
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 from shopops.errors import ConfigError
+from shopops.store.urls import DEFAULT_DB_FILE, default_url, normalise_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-DEFAULT_DB_FILE = "shopops.db"
 SYNCHRONOUS_PARAM = "synchronous"  # the URL query key: sqlite:///shopops.db?synchronous=normal
 SYNCHRONOUS_ENV = "SHOPOPS_SQLITE_SYNCHRONOUS"  # the same for every URL that does not say
 SYNCHRONOUS_FULL = "full"  # the WAL is synced on every commit: a commit survives a power loss
 SYNCHRONOUS_NORMAL = "normal"  # synced at checkpoints only: the last commits may be lost on a power loss
 SYNCHRONOUS_LEVELS = (SYNCHRONOUS_FULL, SYNCHRONOUS_NORMAL)
 DEFAULT_SYNCHRONOUS = SYNCHRONOUS_FULL
-
-
-def default_url() -> str:
-    """The database URL when none is given: ``$SHOPOPS_DB`` (a URL or a file path) or ``./shopops.db``."""
-    return normalise_url(os.environ.get("SHOPOPS_DB") or DEFAULT_DB_FILE)
-
-
-def normalise_url(url_or_path: str) -> str:
-    """Accept a SQLAlchemy URL or a plain file path; PostgreSQL URLs use psycopg 3."""
-    if "://" not in url_or_path:
-        return f"sqlite:///{Path(url_or_path).expanduser()}"
-    if url_or_path.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url_or_path.split("://", 1)[1]
-    return url_or_path
 
 
 def sqlite_synchronous(url: URL) -> tuple[URL, str]:
@@ -120,3 +105,14 @@ def is_postgres(engine: Engine) -> bool:
 def safe_url(engine: Engine) -> str:
     """The engine's URL with any password hidden, for messages and logs."""
     return engine.url.render_as_string(hide_password=True)
+
+
+__all__ = [
+    "DEFAULT_DB_FILE",
+    "create_engine_for",
+    "default_url",
+    "is_postgres",
+    "normalise_url",
+    "safe_url",
+    "sqlite_synchronous",
+]

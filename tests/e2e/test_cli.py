@@ -27,7 +27,12 @@ def sh(db: Path, *args: str, env: dict[str, str] | None = None, ok: bool = True)
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    return tmp_path / "cli.db"
+    """A new, empty shopops database (commands other than `shop add` and `db upgrade` refuse a missing one)."""
+    import shopops
+
+    path = tmp_path / "cli.db"
+    shopops.open(str(path)).close()
+    return path
 
 
 def test_queue_commands(db: Path) -> None:
@@ -137,7 +142,7 @@ def test_scheduler_runs_due_entries_and_stops(db: Path) -> None:
     assert "finished" in sh(db, "queue", "list").stdout
 
 
-def test_db_upgrade(db: Path) -> None:
+def test_db_upgrade(tmp_path: Path) -> None:
     from shopops.store.schema import head_revision
 
-    assert f"none -> {head_revision()}" in sh(db, "db", "upgrade").stdout
+    assert f"none -> {head_revision()}" in sh(tmp_path / "new.db", "db", "upgrade").stdout

@@ -28,7 +28,7 @@ def write_notebook(path: Path) -> Path:
 
 def sh(db: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "shopops", "--db", str(db), *args],
+        [sys.executable, "-m", "shopops", "--db", str(db), "--create", *args],  # the database is new
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -63,6 +63,9 @@ job_queue_entry = Table(
     Column("max_attempts", Integer, nullable=False, server_default="1"),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("rerun_delay_s", Integer, nullable=False, server_default="0"),
+    # BC stops a recurring entry at its first failure (status error); shopops keeps the schedule and shows
+    # the error, unless the entry asks to stop
+    Column("stop_on_error", Boolean, nullable=False, server_default=text("false")),
     # runtime state
     Column("worker_id", String(100)),
     Column("claimed_at", UTCDateTime),

@@ -125,16 +125,45 @@ def test_recurring_success_is_scheduled_from_its_scheduled_time(ws: Any) -> None
     assert got.earliest_start_at == entry.earliest_start_at + dt.timedelta(minutes=10)
 
 
-def test_recurring_entry_in_error_stops_until_set_ready(ws: Any) -> None:
-    entry = ws.queue.enqueue("contract-echo", params={"n": 1}, recurrence=shopops.Recurrence(every_minutes=5))
+def test_a_failed_recurring_entry_keeps_its_schedule_and_shows_the_error(ws: Any) -> None:
+    scheduled = now() - dt.timedelta(minutes=1)
+    every_5 = shopops.Recurrence(every_minutes=5)
+    entry = ws.queue.enqueue("contract-echo", params={"n": 1}, recurrence=every_5, earliest_start=scheduled)
     claimed = claim(ws)
     assert claimed is not None
+    assert ws.queue.store.finish(claimed, W, error="Shopify said 503") == Status.READY
+    got = ws.queue.get(entry.id)
+    assert got.status == Status.READY and got.attempts == 0 and got.last_error == "Shopify said 503"
+    assert got.earliest_start_at == scheduled + dt.timedelta(minutes=5)
+    assert ws.queue.entries().iloc[0].error == "Shopify said 503"  # visible until a run succeeds
+    assert claim(ws) is None  # not before its next time
+    with ws.engine.begin() as conn:
+        conn.execute(sa.update(t.job_queue_entry).values(earliest_start_at=now() - dt.timedelta(seconds=1)))
+    again = claim(ws)
+    assert again is not None
+    ws.queue.store.finish(again, W, outcome=Outcome())
+    assert ws.queue.get(entry.id).last_error is None
+
+
+def test_a_recurring_entry_that_stops_on_error_stops_until_set_ready(ws: Any) -> None:
+    every_5 = shopops.Recurrence(every_minutes=5)
+    entry = ws.queue.enqueue(
+        "contract-echo", params={"n": 1}, recurrence=every_5, earliest_start=now(), stop_on_error=True
+    )
+    assert entry.stop_on_error
+    claimed = claim(ws)
+    assert claimed is not None and claimed.stop_on_error
     ws.queue.store.finish(claimed, W, error="Shopify said 503")
     got = ws.queue.get(entry.id)
     assert got.status == Status.ERROR and got.last_error == "Shopify said 503"
     assert claim(ws) is None
     ready = ws.queue.set_ready(entry.id)
     assert ready.status == Status.READY and ready.attempts == 0 and ready.last_error is None
+
+
+def test_stop_on_error_must_be_a_boolean(ws: Any) -> None:
+    with pytest.raises(ConfigError, match="stop_on_error"):
+        ws.queue.enqueue("contract-echo", params={"n": 1}, stop_on_error="yes")
 
 
 def test_earliest_start_in_the_future_is_not_claimed(ws: Any) -> None:
@@ -273,15 +302,38 @@ def test_janitor_retries_entries_of_a_lost_worker(ws: Any) -> None:
     assert waiting.id > entry.id
 
 
-def test_janitor_errors_an_entry_without_attempts_left(ws: Any) -> None:
-    entry = ws.queue.enqueue("contract-echo", params={"n": 1})
-    ws.queue.store.register_worker("gone", "host", 98, 1)
-    assert ws.queue.store.claim("gone") is not None
-    with ws.engine.begin() as conn:  # the worker row vanished altogether
-        conn.execute(sa.delete(t.job_queue_worker).where(t.job_queue_worker.c.id == "gone"))
-    assert ws.queue.store.recover_lost(60) == [entry.id]
-    assert status_of(ws, entry.id) == Status.ERROR
+def _lose_a_run(ws: Any, entry_id: int, worker: str) -> None:
+    """A worker claims the entry and vanishes (its row gone, as after a lost host); the janitor recovers it."""
+    deadline = time.monotonic() + 5
+    ws.queue.store.register_worker(worker, "host", 98, 1)
+    while (claimed := ws.queue.store.claim(worker)) is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # a retry waits its 10^attempts ms
+    assert claimed is not None and claimed.id == entry_id
+    with ws.engine.begin() as conn:
+        conn.execute(sa.delete(t.job_queue_worker).where(t.job_queue_worker.c.id == worker))
+    assert ws.queue.store.recover_lost(60) == [entry_id]
+
+
+def test_janitor_retries_a_lost_run_once_more_then_errors(ws: Any) -> None:
+    entry = ws.queue.enqueue("contract-echo", params={"n": 1})  # max_attempts 1, the default
+    _lose_a_run(ws, entry.id, "gone")
+    got = ws.queue.get(entry.id)
+    assert got.status == Status.READY and got.attempts == 1 and "worker lost: gone" in (got.last_error or "")
+    _lose_a_run(ws, entry.id, "gone-again")
+    got = ws.queue.get(entry.id)
+    assert got.status == Status.ERROR and got.attempts == 2 and "worker lost: gone-again" in (got.last_error or "")
     assert (ws.queue.log(status="in_process")).empty
+    assert ws.queue.log(entry_id=entry.id).status.tolist() == ["error", "error"]
+
+
+def test_a_lost_recurring_run_keeps_its_schedule(ws: Any) -> None:
+    every_hour = shopops.Recurrence(every_minutes=60)
+    entry = ws.queue.enqueue("contract-echo", params={"n": 1}, recurrence=every_hour, earliest_start=now())
+    _lose_a_run(ws, entry.id, "gone")
+    _lose_a_run(ws, entry.id, "gone-again")
+    got = ws.queue.get(entry.id)
+    assert got.status == Status.READY and got.attempts == 0 and "worker lost" in (got.last_error or "")
+    assert got.earliest_start_at > now() + dt.timedelta(minutes=30)
 
 
 def test_unknown_report_fails_clearly_instead_of_vanishing(ws: Any) -> None:
@@ -526,3 +578,13 @@ def test_noop_logs_how_long_its_entry_waited(ws: Any) -> None:
 def test_clock_offset_to_a_local_database_is_small(ws: Any) -> None:
     # the shortest of several round trips bounds the error; this database runs on this host
     assert abs(ws.queue.store.clock_offset().total_seconds()) < 0.02
+
+
+def test_ws_run_takes_max_attempts(ws: Any) -> None:
+    queued = ws.run("noop", background=True, max_attempts=3)
+    assert ws.queue.get(queued.id).max_attempts == 3
+    assert ws.queue.get(ws.run("noop", background=True).id).max_attempts == 1
+    with pytest.raises(ConfigError, match="max_attempts: a run in the foreground is tried once"):
+        ws.run("noop", max_attempts=3)
+    with pytest.raises(ConfigError, match="max_attempts"):
+        ws.run("noop", background=True, max_attempts=0)

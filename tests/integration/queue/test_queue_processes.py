@@ -84,27 +84,55 @@ def _wait_for(predicate: Any, timeout: float = 20.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-@pytest.mark.parametrize("max_attempts", [1, 2])
-def test_kill_9_mid_run_is_recovered_by_the_janitor(db_url: str, max_attempts: int) -> None:
-    ws = shopops.open(db_url)
-    entry = ws.queue.enqueue("pause", params={"seconds": 60.0}, category="KILL", max_attempts=max_attempts)
+def _kill_mid_run(ws: Any, db_url: str, entry_id: int) -> str:
+    """Start a worker, wait until it runs the entry, show `queue list` meanwhile, SIGKILL it, let the janitor
+    recover the entry; the `queue list` output taken while it ran."""
     proc = subprocess.Popen(worker_cmd(db_url, "--heartbeat", "0.2", "--lost-after", "1"), stderr=subprocess.PIPE)
     try:
-        _wait_for(lambda: ws.queue.get(entry.id).status == Status.IN_PROCESS)
+        _wait_for(lambda: ws.queue.get(entry_id).status == Status.IN_PROCESS)
+        listing = subprocess.run(
+            [sys.executable, "-m", "shopops", "--db", db_url, "queue", "list"], capture_output=True, text=True
+        )
+        assert listing.returncode == 0, listing.stderr
+        assert f":{proc.pid}:" in listing.stdout  # the worker that holds the entry: host:pid:tag
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
         time.sleep(1.5)
-        assert ws.queue.store.recover_lost(1.0) == [entry.id]
+        assert ws.queue.store.recover_lost(1.0) == [entry_id]
     finally:
         if proc.poll() is None:
             proc.kill()
+    return listing.stdout
+
+
+def test_kill_9_mid_run_is_retried_once_more_then_errors(db_url: str) -> None:
+    ws = shopops.open(db_url)
+    entry = ws.queue.enqueue("pause", params={"seconds": 60.0}, category="KILL")  # max_attempts 1, the default
+    _kill_mid_run(ws, db_url, entry.id)
     got = ws.queue.get(entry.id)
-    assert got.status == (Status.READY if max_attempts == 2 else Status.ERROR)
-    assert "worker lost" in (got.last_error or "")
+    assert got.status == Status.READY and "worker lost" in (got.last_error or "")  # README: a lost run is retried
+    _kill_mid_run(ws, db_url, entry.id)
+    got = ws.queue.get(entry.id)
+    assert got.status == Status.ERROR and got.attempts == 2 and "worker lost" in (got.last_error or "")
     log = ws.queue.log(entry_id=entry.id)
-    assert len(log) == 1 and log.iloc[0].status == "error" and "worker lost" in log.iloc[0].error
+    assert log.status.tolist() == ["error", "error"] and log.error.str.contains("worker lost").all()
     assert ws.queue.entries(status="in_process").empty
     assert ws.queue.log(status="in_process").empty
+    ws.close()
+
+
+def test_max_attempts_from_the_command_line_gives_more_tries(db_url: str) -> None:
+    ws = shopops.open(db_url)
+    run = ["run", "pause", "-p", "seconds", "60", "--background", "--max-attempts", "2"]
+    queued = subprocess.run([sys.executable, "-m", "shopops", "--db", db_url, *run], capture_output=True, text=True)
+    assert queued.returncode == 0, queued.stderr
+    entry = ws.queue.entries().iloc[0]
+    assert entry.max_attempts == 2
+    for _ in range(2):
+        _kill_mid_run(ws, db_url, int(entry.id))
+        assert ws.queue.get(int(entry.id)).status == Status.READY
+    _kill_mid_run(ws, db_url, int(entry.id))
+    assert ws.queue.get(int(entry.id)).status == Status.ERROR
     ws.close()
 
 

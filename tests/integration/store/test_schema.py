@@ -11,6 +11,7 @@ import shopops
 from shopops.store import create_engine_for, upgrade
 from shopops.store.schema import SchemaOutdated, check_schema, head_revision
 from shopops.store.tables import metadata
+from shopops.store.urls import SCHEMA_HEAD
 
 
 def test_migrations_match_tables_py(db_url: str) -> None:
@@ -32,6 +33,10 @@ def test_older_schema_is_refused_with_the_upgrade_command(db_url: str) -> None:
     with pytest.raises(SchemaOutdated, match="0000_old"):
         shopops.open(db_url)
     engine.dispose()
+
+
+def test_the_head_shopops_opens_without_alembic_is_alembics_head() -> None:
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_new_database_is_created_at_head(db_url: str) -> None:
