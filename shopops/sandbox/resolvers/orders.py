@@ -18,8 +18,10 @@ from shopops.sandbox.resolvers.common import (
     time_sort,
     user_error,
 )
+from shopops.sandbox.resolvers.customers import adopt_order_address, find_or_create
 from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
+from shopops.sandbox.state.addresses import mailing_address
 from shopops.sandbox.state.store import Record, ShopState
 
 ORDER_SORTS = {
@@ -198,8 +200,6 @@ def order_spec_from_input(
     customer_id = data.get("customerId") or ((data.get("customer") or {}).get("toAssociate") or {}).get("id")
     upsert = (data.get("customer") or {}).get("toUpsert")
     if upsert:
-        from shopops.sandbox.resolvers.customers import find_or_create
-
         customer_id = find_or_create(state, upsert)["id"]
     customer = state.get(customer_id, "Customer")
     if customer_id and customer is None:
@@ -218,8 +218,8 @@ def order_spec_from_input(
         "sourceName": data.get("sourceName"),
         "name": data.get("name"),
         "customAttributes": [{"key": a["key"], "value": a["value"]} for a in data.get("customAttributes") or []],
-        "billingAddress": data.get("billingAddress"),
-        "shippingAddress": data.get("shippingAddress"),
+        "billingAddress": mailing_address(state, data["billingAddress"]) if data.get("billingAddress") else None,
+        "shippingAddress": mailing_address(state, data["shippingAddress"]) if data.get("shippingAddress") else None,
         "shippingLines": [
             {
                 "title": s["title"],
@@ -258,6 +258,10 @@ def _order_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
         if errors:
             return {"order": None, "userErrors": errors}
         order = om.new_order(state, spec)
+        customer = state.get(order.get("customerId"), "Customer")
+        address = order.get("shippingAddress") or order.get("billingAddress")
+        if customer is not None and address:
+            adopt_order_address(state, customer, address)
         if spec.get("financialStatus") == "PAID":
             om.new_transaction(state, order, "SALE", om.D(order["totalPriceSet"]["shopMoney"]["amount"]), "manual")
             order["_financialOverride"] = None

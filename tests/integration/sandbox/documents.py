@@ -151,7 +151,7 @@ query Customers($first: Int!, $query: String, $after: String) {
 CUSTOMER_CREATE = """
 mutation CustomerCreate($input: CustomerInput!) {
   customerCreate(input: $input) {
-    customer { id email phone firstName lastName displayName addresses { city countryCodeV2 } }
+    customer { id email phone firstName lastName displayName addresses { city countryCodeV2 country } }
     userErrors { field message }
   }
 }
@@ -223,6 +223,27 @@ mutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOption
   }
 }
 """
+
+_address_fragment = """
+fragment address on MailingAddress {
+  id name firstName lastName company phone address1 address2 city zip
+  province provinceCode country countryCodeV2 formattedArea formatted(withName: true)
+}
+"""
+
+ORDER_ADDRESSES = (
+    """
+query OrderAddresses($id: ID!) {
+  order(id: $id) {
+    id email
+    shippingAddress { ...address }
+    billingAddress { ...address }
+    customer { id firstName lastName defaultAddress { ...address } addresses(first: 10) { ...address } }
+  }
+}
+"""
+    + _address_fragment
+)
 
 ORDER_CANCEL = """
 mutation OrderCancel($orderId: ID!, $restock: Boolean!, $refund: Boolean) {
