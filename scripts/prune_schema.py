@@ -149,6 +149,9 @@ OBJECT_FIELDS: dict[str, list[str]] = {
         "originalTotalPriceSet",
         "totalCapturableSet",
         "cartDiscountAmountSet",
+        "currentCartDiscountAmountSet",
+        "currentShippingPriceSet",
+        "currentTaxLines",
     ],
     "LineItem": [
         "variant",

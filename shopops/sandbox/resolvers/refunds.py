@@ -4,6 +4,7 @@ fields. ``@idempotent(key:)`` is mandatory, as in 2026-07.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLResolveInfo
@@ -18,6 +19,7 @@ from shopops.sandbox.resolvers.common import (
 )
 from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
+from shopops.sandbox.state.order_totals import cents, current_line_total, line_tax, share
 from shopops.sandbox.state.store import Record, ShopState
 
 
@@ -55,9 +57,12 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
         now = state.now()
         items: list[dict[str, Any]] = []
         for line, rl in refund_lines:
+            # what the returned units take away from the line: exactly its current figures before less after
             unit = om.D(line["_price"]) - om.D(line["_discount"]) / line["quantity"]
-            tax = sum((om.D(t["price"]) for t in line["_taxLines"]), om.ZERO) * rl["quantity"] / line["quantity"]
+            total_before, tax_before = current_line_total(line), share(line_tax(line), line)
             line["currentQuantity"] -= rl["quantity"]
+            subtotal = total_before - current_line_total(line)
+            tax = tax_before - share(line_tax(line), line)
             restock = rl.get("restockType") or "NO_RESTOCK"
             if restock != "NO_RESTOCK" and rl.get("locationId"):
                 variant = state.get(line.get("variantId"), "ProductVariant") or {}
@@ -74,7 +79,7 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
                     "restocked": restock != "NO_RESTOCK",
                     "locationId": rl.get("locationId"),
                     "priceSet": om.obag(order, unit),
-                    "subtotalSet": om.obag(order, unit * rl["quantity"]),
+                    "subtotalSet": om.obag(order, subtotal),
                     "totalTaxSet": om.obag(order, tax),
                 }
             )
@@ -88,12 +93,7 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
                     state, order, "REFUND", amount, tx.get("gateway") or "manual", parent=tx.get("parentId"), stamp=now
                 )["id"]
             )
-        shipping = data.get("shipping") or {}
-        ship_amount = (
-            om.D(order["totalShippingPriceSet"]["shopMoney"]["amount"])
-            if shipping.get("fullRefund")
-            else om.D(shipping.get("amount"))
-        )
+        ship_amount, ship_tax = _shipping_refund(state, order, data.get("shipping") or {})
         refund = state.insert(
             "Refund",
             {
@@ -105,6 +105,7 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
                 "totalRefundedSet": om.obag(order, total),
                 "totalRefunded": {"amount": str(total), "currencyCode": order["currencyCode"]},
                 "_shipping": str(ship_amount),
+                "_shippingTax": str(ship_tax),
             },
             now,
         )
@@ -112,6 +113,20 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
         om.recompute(state, order)
         state.touch(order)
         return {"order": order, "refund": refund, "userErrors": []}
+
+
+def _shipping_refund(state: ShopState, order: Record, shipping: dict[str, Any]) -> tuple[Decimal, Decimal]:
+    """(amount, tax) of the shipping a refund returns: the amount in the shipping's own terms (with its
+    tax when the order's prices include taxes), the tax its share of the shipping's taxes."""
+    ships = order["shippingLines"]
+    net = sum((om.D(s["_price"]) - om.D(s.get("_discount")) for s in ships), om.ZERO)
+    taxes = sum((om.D(t["price"]) for s in ships for t in s.get("_taxLines", [])), om.ZERO)
+    done = [(om.D(r.get("_shipping")), om.D(r.get("_shippingTax"))) for r in map(state.get, order["refundIds"]) if r]
+    left = net - sum((a for a, _t in done), om.ZERO)
+    if shipping.get("fullRefund"):
+        return left, taxes - sum((t for _a, t in done), om.ZERO)
+    amount = min(om.D(shipping.get("amount")), left)
+    return amount, cents(taxes * amount / net) if net else om.ZERO
 
 
 def _reduce_fulfillment_orders(state: ShopState, order: Record, line: Record, quantity: int) -> None:
@@ -150,7 +165,7 @@ def _refund_shipping(source: Record, info: GraphQLResolveInfo, **args: Any) -> d
                 "id": f"{source['id']}-shipping",
                 "shippingLine": order["shippingLines"][0],
                 "subtotalAmountSet": om.obag(order, amount),
-                "taxAmountSet": om.obag(order, om.ZERO),
+                "taxAmountSet": om.obag(order, om.D(source.get("_shippingTax"))),
             }
         )
     return connect(info, rows, args)

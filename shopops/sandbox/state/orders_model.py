@@ -1,5 +1,6 @@
-"""Orders as data: creating an order with its lines, fulfillment orders and transactions, and
-recomputing totals and statuses after every change. Used by ``orderCreate`` and by seeding.
+"""Orders as data: creating an order with its lines, fulfillment orders and transactions. Used by
+``orderCreate``, order edits and seeding; the sums and statuses after every change are
+:mod:`shopops.sandbox.state.order_totals`'s (re-exported here as ``recompute``, ``obag``, ``D``).
 
 Money is Decimal, stored as MoneyBag dicts (shop and presentment currency) on the records.
 """
@@ -9,8 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from shopops.sandbox.resolvers.common import bag
 from shopops.sandbox.resolvers.inventory import adjust_available, level_of
+from shopops.sandbox.state.order_totals import ZERO as ZERO
+from shopops.sandbox.state.order_totals import D as D
+from shopops.sandbox.state.order_totals import obag as obag
+from shopops.sandbox.state.order_totals import price_taxes
+from shopops.sandbox.state.order_totals import recompute as recompute
 from shopops.sandbox.state.store import Record, ShopState
 
 #: Units of each currency per US dollar (for presentment amounts of multi-currency orders).
@@ -24,7 +29,6 @@ RATES: dict[str, Decimal] = {
     "SEK": Decimal("10.6"),
     "JPY": Decimal("151"),
 }
-ZERO = Decimal("0")
 
 
 def rate(shop_currency: str, presentment: str) -> Decimal:
@@ -32,21 +36,18 @@ def rate(shop_currency: str, presentment: str) -> Decimal:
     return RATES.get(presentment, Decimal(1)) / RATES.get(shop_currency, Decimal(1))
 
 
-def obag(order: Record, amount: Decimal) -> dict[str, Any]:
-    """A MoneyBag in the order's currencies."""
-    return bag(amount, order["currencyCode"], order["presentmentCurrencyCode"], order["_rate"])
-
-
-def D(value: Any) -> Decimal:
-    """Decimal from a stored amount."""
-    return Decimal(str(value)) if value not in (None, "") else ZERO
-
-
 def new_line(state: ShopState, order: Record, spec: dict[str, Any]) -> Record:
-    """A line item; ``spec``: variantId or title, quantity, price, discount, taxLines, giftCard."""
+    """A line item; ``spec``: variantId or title, quantity, price, discount, taxLines, giftCard.
+
+    Tax lines without a price are priced from their rate on the line after its discount, as net or
+    gross prices want it (the order's ``taxesIncluded``)."""
     variant = state.get(spec.get("variantId"), "ProductVariant")
     product = state.get(variant["productId"], "Product") if variant else None
     price = D(spec.get("price") if spec.get("price") is not None else (variant or {}).get("price"))
+    discount = D(spec.get("discount"))
+    taxes = price_taxes(
+        list(spec.get("taxLines") or []), price * int(spec["quantity"]) - discount, order["taxesIncluded"]
+    )
     line = state.insert(
         "LineItem",
         {
@@ -61,8 +62,8 @@ def new_line(state: ShopState, order: Record, spec: dict[str, Any]) -> Record:
             "quantity": int(spec["quantity"]),
             "currentQuantity": int(spec["quantity"]),
             "_price": str(price),
-            "_discount": str(D(spec.get("discount"))),
-            "_taxLines": list(spec.get("taxLines") or []),
+            "_discount": str(discount),
+            "_taxLines": taxes,
             "customAttributes": list(spec.get("properties") or []),
             "requiresShipping": spec.get("requiresShipping", variant is not None) and not spec.get("giftCard"),
             "isGiftCard": bool(spec.get("giftCard")),
@@ -73,147 +74,6 @@ def new_line(state: ShopState, order: Record, spec: dict[str, Any]) -> Record:
         order["createdAt"],
     )
     return line
-
-
-def line_money(order: Record, line: Record) -> None:
-    """Fill a line's MoneyBags and quantities from its stored figures."""
-    price, qty, cur = D(line["_price"]), line["quantity"], line["currentQuantity"]
-    discount = D(line["_discount"])
-    per_unit_discount = (discount / qty) if qty else ZERO
-    line["originalUnitPriceSet"] = obag(order, price)
-    line["originalTotalSet"] = obag(order, price * qty)
-    line["discountedUnitPriceSet"] = obag(order, price - per_unit_discount)
-    line["discountedUnitPriceAfterAllDiscountsSet"] = line["discountedUnitPriceSet"]
-    line["discountedTotalSet"] = obag(order, price * qty - discount)
-    line["totalDiscountSet"] = obag(order, discount)
-    line["originalUnitPrice"] = str(price)
-    line["taxLines"] = [dict(t, priceSet=obag(order, D(t["price"]))) for t in line["_taxLines"]]
-    line["discountAllocations"] = (
-        [{"allocatedAmountSet": obag(order, discount), "discountApplication": order["discountApplications"][0]}]
-        if discount and order["discountApplications"]
-        else []
-    )
-    line["fulfillableQuantity"] = max(cur - line["_fulfilled"], 0) if line["requiresShipping"] else 0
-    line["unfulfilledQuantity"] = line["fulfillableQuantity"]
-    line["refundableQuantity"] = cur
-    line["nonFulfillableQuantity"] = line["quantity"] - cur
-    line["fulfillmentStatus"] = "fulfilled" if line["_fulfilled"] >= cur and cur else "unfulfilled"
-
-
-def recompute(state: ShopState, order: Record) -> None:
-    """Totals, MoneyBags and display statuses of an order after any change; moves updatedAt."""
-    lines = [ln for ln in (state.get(g, "LineItem") for g in order["lineItemIds"]) if ln]
-    for line in lines:
-        line_money(order, line)
-    subtotal = sum((D(ln["_price"]) * ln["quantity"] - D(ln["_discount"]) for ln in lines), ZERO)
-    current_subtotal = sum(
-        (
-            D(ln["_price"]) * ln["currentQuantity"]
-            - (D(ln["_discount"]) * ln["currentQuantity"] / ln["quantity"] if ln["quantity"] else ZERO)
-            for ln in lines
-        ),
-        ZERO,
-    )
-    shipping = sum((D(s["_price"]) for s in order["shippingLines"]), ZERO)
-    for s in order["shippingLines"]:
-        s["originalPriceSet"] = s["discountedPriceSet"] = s["currentDiscountedPriceSet"] = obag(order, D(s["_price"]))
-        s["taxLines"] = [dict(t, priceSet=obag(order, D(t["price"]))) for t in s.get("_taxLines", [])]
-    taxes = [t for ln in lines for t in ln["_taxLines"]] + [
-        t for s in order["shippingLines"] for t in s.get("_taxLines", [])
-    ]
-    tax_total = sum((D(t["price"]) for t in taxes), ZERO)
-    # the tax still owed: each line's tax in proportion to what is left of it, and all shipping tax
-    current_tax = sum(
-        (
-            sum((D(t["price"]) for t in ln["_taxLines"]), ZERO) * ln["currentQuantity"] / ln["quantity"]
-            for ln in lines
-            if ln["quantity"]
-        ),
-        ZERO,
-    ).quantize(Decimal("0.01")) + sum(
-        (D(t["price"]) for s in order["shippingLines"] for t in s.get("_taxLines", [])), ZERO
-    )
-    discounts = sum((D(ln["_discount"]) for ln in lines), ZERO)
-    tip = D(order.get("_tip"))
-    total = subtotal + shipping + tax_total + tip
-    txs = [t for t in (state.get(g, "OrderTransaction") for g in order["transactionIds"]) if t]
-    ok = [t for t in txs if t["status"] == "SUCCESS"]
-    received = sum((D(t["_amount"]) for t in ok if t["kind"] in ("SALE", "CAPTURE")), ZERO)
-    refunded = sum((D(t["_amount"]) for t in ok if t["kind"] == "REFUND"), ZERO)
-    authorized = sum((D(t["_amount"]) for t in ok if t["kind"] == "AUTHORIZATION"), ZERO)
-    by_title: dict[tuple[str, str], Decimal] = {}
-    for t in taxes:
-        key = (t["title"], str(t["rate"]))
-        by_title[key] = by_title.get(key, ZERO) + D(t["price"])
-    order["taxLines"] = [
-        {
-            "title": k[0],
-            "rate": float(k[1]),
-            "ratePercentage": float(k[1]) * 100,
-            "price": str(v),
-            "priceSet": obag(order, v),
-            "channelLiable": False,
-        }
-        for k, v in by_title.items()
-    ]
-    order["currentTaxLines"] = order["taxLines"]
-    for name, amount in (
-        ("subtotalPriceSet", subtotal),
-        ("currentSubtotalPriceSet", current_subtotal),
-        ("totalShippingPriceSet", shipping),
-        ("currentShippingPriceSet", shipping),
-        ("totalTaxSet", tax_total),
-        ("currentTotalTaxSet", current_tax),
-        ("totalDiscountsSet", discounts),
-        ("currentTotalDiscountsSet", discounts),
-        ("cartDiscountAmountSet", ZERO),
-        ("totalPriceSet", total),
-        ("originalTotalPriceSet", total),
-        ("currentTotalPriceSet", max(total - refunded, ZERO)),
-        ("totalReceivedSet", received),
-        ("totalRefundedSet", refunded),
-        ("netPaymentSet", received - refunded),
-        ("totalTipReceivedSet", tip),
-        ("totalOutstandingSet", max(total - received, ZERO)),
-        ("totalCapturableSet", authorized),
-    ):
-        order[name] = obag(order, amount)
-    order["totalPrice"] = str(total)
-    order["subtotalLineItemsQuantity"] = sum(ln["quantity"] for ln in lines)
-    order["currentSubtotalLineItemsQuantity"] = sum(ln["currentQuantity"] for ln in lines)
-    if order.get("_financialOverride"):
-        status = order["_financialOverride"]
-    elif order.get("cancelledAt") and refunded == 0 and received == 0:
-        status = "VOIDED"
-    elif refunded and refunded >= received:
-        status = "REFUNDED"
-    elif refunded:
-        status = "PARTIALLY_REFUNDED"
-    elif received >= total and total > 0:
-        status = "PAID"
-    elif received > 0:
-        status = "PARTIALLY_PAID"
-    elif authorized > 0:
-        status = "AUTHORIZED"
-    else:
-        status = "PAID" if total == 0 else "PENDING"
-    order["displayFinancialStatus"] = status
-    shippable = [ln for ln in lines if ln["requiresShipping"] and ln["currentQuantity"]]
-    done = sum(min(ln["_fulfilled"], ln["currentQuantity"]) for ln in shippable)
-    need = sum(ln["currentQuantity"] for ln in shippable)
-    if need and done >= need:
-        order["displayFulfillmentStatus"] = "FULFILLED"
-    elif done:
-        order["displayFulfillmentStatus"] = "PARTIALLY_FULFILLED"
-    else:
-        order["displayFulfillmentStatus"] = "UNFULFILLED"
-    order["fullyPaid"] = received >= total
-    order["unpaid"] = received == 0 and total > 0
-    order["fulfillable"] = bool(need and done < need) and not order.get("cancelledAt")
-    order["refundable"] = received > refunded
-    order["canMarkAsPaid"] = status in ("PENDING", "PARTIALLY_PAID", "AUTHORIZED")
-    order["capturable"] = authorized > 0
-    order["totalTipReceived"] = {"amount": str(tip), "currencyCode": order["currencyCode"]}
 
 
 def new_transaction(
@@ -358,7 +218,8 @@ def new_order(state: ShopState, spec: dict[str, Any], stamp: str | None = None) 
             "fulfillmentIds": [],
             "refundIds": [],
             "_tip": str(D(spec.get("tip"))),
-            "taxesIncluded": False,
+            "taxesIncluded": bool(spec.get("taxesIncluded")),
+            "edited": False,
             "_financialOverride": spec.get("financialStatus"),
         },
         stamp,
@@ -385,14 +246,16 @@ def new_order(state: ShopState, spec: dict[str, Any], stamp: str | None = None) 
     for line_spec in spec.get("lineItems") or []:
         order["lineItemIds"].append(new_line(state, order, line_spec)["id"])
     for i, ship in enumerate(spec.get("shippingLines") or []):
+        price, discount = D(ship["price"]), D(ship.get("discount"))
         order["shippingLines"].append(
             {
                 "id": f"gid://shopify/ShippingLine/{order['number']}{i}",
                 "title": ship["title"],
                 "code": ship.get("code") or ship["title"],
                 "source": ship.get("source") or "shopify",
-                "_price": str(D(ship["price"])),
-                "_taxLines": list(ship.get("taxLines") or []),
+                "_price": str(price),
+                "_discount": str(discount),
+                "_taxLines": price_taxes(list(ship.get("taxLines") or []), price - discount, order["taxesIncluded"]),
                 "custom": False,
             }
         )

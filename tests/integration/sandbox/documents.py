@@ -245,6 +245,35 @@ query OrderAddresses($id: ID!) {
     + _address_fragment
 )
 
+_bag_fragment = """
+fragment bag on MoneyBag { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+"""
+
+ORDER_SUMS = (
+    """
+query OrderSums($id: ID!) {
+  order(id: $id) {
+    id taxesIncluded edited updatedAt displayFinancialStatus
+    subtotalPrice totalTax totalDiscounts totalShippingPrice totalPrice
+    subtotalPriceSet { ...bag } totalTaxSet { ...bag } totalPriceSet { ...bag } originalTotalPriceSet { ...bag }
+    currentSubtotalPriceSet { ...bag } currentTotalTaxSet { ...bag } currentTotalPriceSet { ...bag }
+    totalDiscountsSet { ...bag } currentTotalDiscountsSet { ...bag } cartDiscountAmountSet { ...bag }
+    totalShippingPriceSet { ...bag } currentShippingPriceSet { ...bag }
+    totalOutstandingSet { ...bag } totalRefundedSet { ...bag }
+    subtotalLineItemsQuantity currentSubtotalLineItemsQuantity
+    taxLines { title rate priceSet { ...bag } }
+    currentTaxLines { title rate priceSet { ...bag } }
+    lineItems(first: 20) { nodes { id title sku quantity currentQuantity
+      originalUnitPriceSet { ...bag } discountedTotalSet { ...bag } totalDiscountSet { ...bag }
+      taxLines { title rate priceSet { ...bag } } } }
+    shippingLines(first: 5) { nodes { title originalPriceSet { ...bag } discountedPriceSet { ...bag }
+      taxLines { title rate priceSet { ...bag } } } }
+  }
+}
+"""
+    + _bag_fragment
+)
+
 ORDER_CANCEL = """
 mutation OrderCancel($orderId: ID!, $restock: Boolean!, $refund: Boolean) {
   orderCancel(orderId: $orderId, reason: CUSTOMER, restock: $restock, refund: $refund, notifyCustomer: false) {
@@ -281,6 +310,21 @@ mutation RefundCreate($input: RefundInput!, $key: String!) {
   }
 }
 """
+
+REFUND_AMOUNTS = (
+    """
+mutation RefundAmounts($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id totalRefundedSet { ...bag }
+      refundLineItems(first: 10) { nodes { quantity lineItem { id }
+        priceSet { ...bag } subtotalSet { ...bag } totalTaxSet { ...bag } } }
+      refundShippingLines(first: 2) { nodes { subtotalAmountSet { ...bag } taxAmountSet { ...bag } } } }
+    userErrors { field message }
+  }
+}
+"""
+    + _bag_fragment
+)
 
 FULFILLMENT_ORDERS = """
 query FulfillmentOrders($query: String) {
