@@ -22,7 +22,7 @@ from shopops.sandbox.resolvers.customers import adopt_order_address, find_or_cre
 from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
 from shopops.sandbox.state.addresses import mailing_address
-from shopops.sandbox.state.order_totals import allocate, cents
+from shopops.sandbox.state.order_totals import allocate, cents, edit_refusal
 from shopops.sandbox.state.store import Record, ShopState
 
 ORDER_SORTS = {
@@ -421,6 +421,8 @@ RESOLVERS: ResolverMap = {
         "shippingLines": _plain_connection("shippingLines"),
         "discountApplications": _plain_connection("discountApplications"),
         "cancellation": lambda s, _i, **_a: {"staffNote": None} if s.get("cancelledAt") else None,
+        "merchantEditable": lambda s, _i, **_a: not edit_refusal(s),
+        "merchantEditableErrors": lambda s, _i, **_a: [r] if (r := edit_refusal(s)) else [],
     },
     "LineItem": {"variant": _ref("ProductVariant", "variantId"), "product": _ref("Product", "productId")},
     "OrderTransaction": {

@@ -69,7 +69,7 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
                 inv = state.get(variant.get("inventoryItemId"), "InventoryItem")
                 if inv is not None:
                     adjust_available(state, inv, rl["locationId"], rl["quantity"])
-            _reduce_fulfillment_orders(state, order, line, rl["quantity"])
+            om.reduce_fulfillment_orders(state, order, line, rl["quantity"])
             items.append(
                 {
                     "id": f"gid://shopify/RefundLineItem/{state.sequences['Refund'] + 1}{len(items)}",
@@ -127,23 +127,6 @@ def _shipping_refund(state: ShopState, order: Record, shipping: dict[str, Any]) 
         return left, taxes - sum((t for _a, t in done), om.ZERO)
     amount = min(om.D(shipping.get("amount")), left)
     return amount, cents(taxes * amount / net) if net else om.ZERO
-
-
-def _reduce_fulfillment_orders(state: ShopState, order: Record, line: Record, quantity: int) -> None:
-    left = quantity
-    for fo_id in order["fulfillmentOrderIds"]:
-        fo = state.get(fo_id, "FulfillmentOrder")
-        if fo is None:
-            continue
-        for item in fo["_lineItems"]:
-            if item["lineItemId"] == line["id"] and left:
-                take = min(item["remainingQuantity"], left)
-                item["remainingQuantity"] -= take
-                item["totalQuantity"] -= take
-                left -= take
-        if fo["status"] in ("OPEN", "IN_PROGRESS") and all(i["remainingQuantity"] == 0 for i in fo["_lineItems"]):
-            fo["status"] = "CLOSED"
-        state.touch(fo)
 
 
 def _refund_lines(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:

@@ -280,6 +280,30 @@ def _financial_status(order: Record, received: Decimal, refunded: Decimal, autho
     return "PAID" if due == 0 else "PENDING"
 
 
+@dataclass(frozen=True)
+class Money:
+    """What an order's successful transactions moved, and each refund with the money it returned."""
+
+    received: Decimal
+    refunded: Decimal
+    authorized: Decimal
+    refunds: list[tuple[Decimal, Record]]
+
+
+def money_moves(state: ShopState, order: Record) -> Money:
+    """Sum an order's successful transactions by kind and pair each refund with its own money."""
+    txs = [t for t in (state.get(g, "OrderTransaction") for g in order["transactionIds"]) if t]
+    ok = [t for t in txs if t["status"] == "SUCCESS"]
+    refunds = [r for r in (state.get(g, "Refund") for g in order["refundIds"]) if r]
+    by_id = {t["id"]: D(t["_amount"]) for t in ok if t["kind"] == "REFUND"}
+    return Money(
+        received=sum((D(t["_amount"]) for t in ok if t["kind"] in ("SALE", "CAPTURE")), ZERO),
+        refunded=sum(by_id.values(), ZERO),
+        authorized=sum((D(t["_amount"]) for t in ok if t["kind"] == "AUTHORIZATION"), ZERO),
+        refunds=[(sum((by_id.get(g, ZERO) for g in r["_transactionIds"]), ZERO), r) for r in refunds],
+    )
+
+
 def recompute(state: ShopState, order: Record) -> None:
     """Totals, MoneyBags and display statuses of an order after any change."""
     lines = [ln for ln in (state.get(g, "LineItem") for g in order["lineItemIds"]) if ln]
@@ -287,15 +311,9 @@ def recompute(state: ShopState, order: Record) -> None:
         line_money(order, line)
     for ship in order["shippingLines"]:
         shipping_money(order, ship)
-    txs = [t for t in (state.get(g, "OrderTransaction") for g in order["transactionIds"]) if t]
-    ok = [t for t in txs if t["status"] == "SUCCESS"]
-    received = sum((D(t["_amount"]) for t in ok if t["kind"] in ("SALE", "CAPTURE")), ZERO)
-    refunded = sum((D(t["_amount"]) for t in ok if t["kind"] == "REFUND"), ZERO)
-    authorized = sum((D(t["_amount"]) for t in ok if t["kind"] == "AUTHORIZATION"), ZERO)
-    refunds = [r for r in (state.get(g, "Refund") for g in order["refundIds"]) if r]
-    by_id = {t["id"]: D(t["_amount"]) for t in ok if t["kind"] == "REFUND"}
-    paired = [(sum((by_id.get(g, ZERO) for g in r["_transactionIds"]), ZERO), r) for r in refunds]
-    sums = order_sums(order, lines, paired, refunded)
+    money = money_moves(state, order)
+    received, refunded, authorized = money.received, money.refunded, money.authorized
+    sums = order_sums(order, lines, money.refunds, refunded)
     tip = D(order.get("_tip"))
     order["taxLines"] = _tax_line_dicts(order, sums.tax_lines)
     order["currentTaxLines"] = _tax_line_dicts(order, sums.current_tax_lines)
@@ -344,13 +362,11 @@ def recompute(state: ShopState, order: Record) -> None:
     order["canMarkAsPaid"] = status in ("PENDING", "PARTIALLY_PAID", "AUTHORIZED")
     order["capturable"] = authorized > 0
     order["totalTipReceived"] = {"amount": str(tip), "currencyCode": order["currencyCode"]}
-    editable = not order.get("cancelledAt") and not order.get("closed")
-    order["merchantEditable"] = editable
-    order["merchantEditableErrors"] = [] if editable else [edit_refusal(order)]
 
 
 def edit_refusal(order: Record) -> str:
-    """Why an order cannot be edited (cancelled or closed), as ``merchantEditableErrors`` says it."""
+    """Why an order cannot be edited (cancelled or closed; ``""`` when it can), as orderEditBegin and
+    ``Order.merchantEditableErrors`` say it."""
     if order.get("cancelledAt"):
         return "The order has been canceled and can't be edited."
     if order.get("closed"):

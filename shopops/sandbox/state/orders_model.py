@@ -36,8 +36,9 @@ def rate(shop_currency: str, presentment: str) -> Decimal:
     return RATES.get(presentment, Decimal(1)) / RATES.get(shop_currency, Decimal(1))
 
 
-def new_line(state: ShopState, order: Record, spec: dict[str, Any]) -> Record:
-    """A line item; ``spec``: variantId or title, quantity, price, discount, taxLines, giftCard.
+def line_record(state: ShopState, order: Record, spec: dict[str, Any]) -> Record:
+    """A line item not yet stored; ``spec``: variantId or title, quantity, price, discount, taxLines,
+    giftCard. (An order edit prices staged lines with it before anything is committed.)
 
     Tax lines without a price are priced from their rate on the line after its discount, as net or
     gross prices want it (the order's ``taxesIncluded``)."""
@@ -48,32 +49,34 @@ def new_line(state: ShopState, order: Record, spec: dict[str, Any]) -> Record:
     taxes = price_taxes(
         list(spec.get("taxLines") or []), price * int(spec["quantity"]) - discount, order["taxesIncluded"]
     )
-    line = state.insert(
-        "LineItem",
-        {
-            "orderId": order["id"],
-            "variantId": variant["id"] if variant else None,
-            "productId": product["id"] if product else None,
-            "title": spec.get("title") or (product or {}).get("title") or "Custom item",
-            "variantTitle": (variant or {}).get("title") if variant else spec.get("variantTitle"),
-            "name": spec.get("title") or (product or {}).get("title") or "Custom item",
-            "sku": spec.get("sku") or (variant or {}).get("sku"),
-            "vendor": (product or {}).get("vendor"),
-            "quantity": int(spec["quantity"]),
-            "currentQuantity": int(spec["quantity"]),
-            "_price": str(price),
-            "_discount": str(discount),
-            "_taxLines": taxes,
-            "customAttributes": list(spec.get("properties") or []),
-            "requiresShipping": spec.get("requiresShipping", variant is not None) and not spec.get("giftCard"),
-            "isGiftCard": bool(spec.get("giftCard")),
-            "taxable": spec.get("taxable", True),
-            "_fulfilled": 0,
-            "_discountCode": spec.get("discountCode"),
-        },
-        order["createdAt"],
-    )
-    return line
+    return {
+        "orderId": order["id"],
+        "variantId": variant["id"] if variant else None,
+        "productId": product["id"] if product else None,
+        "title": spec.get("title") or (product or {}).get("title") or "Custom item",
+        "variantTitle": (variant or {}).get("title") if variant else spec.get("variantTitle"),
+        "name": spec.get("title") or (product or {}).get("title") or "Custom item",
+        "sku": spec.get("sku") or (variant or {}).get("sku"),
+        "vendor": (product or {}).get("vendor"),
+        "quantity": int(spec["quantity"]),
+        "currentQuantity": int(spec["quantity"]),
+        "_price": str(price),
+        "_discount": str(discount),
+        "_taxLines": taxes,
+        "customAttributes": list(spec.get("properties") or []),
+        "requiresShipping": spec.get("requiresShipping", variant is not None) and not spec.get("giftCard"),
+        "isGiftCard": bool(spec.get("giftCard")),
+        "taxable": spec.get("taxable", True),
+        "_fulfilled": 0,
+        "_discountCode": spec.get("discountCode"),
+    }
+
+
+def new_line(
+    state: ShopState, order: Record, spec: dict[str, Any], stamp: str | None = None, num: int | None = None
+) -> Record:
+    """Store a line item of ``order`` (see :func:`line_record`); ``num`` is an id reserved earlier."""
+    return state.insert("LineItem", line_record(state, order, spec), stamp or order["createdAt"], num)
 
 
 def new_transaction(
@@ -127,37 +130,35 @@ def assign_location(state: ShopState, line: Record) -> str:
 
 def create_fulfillment_orders(state: ShopState, order: Record, decrement: bool = False) -> None:
     """Split shippable lines into one OPEN fulfillment order per assigned location."""
-    groups: dict[str, list[Record]] = {}
-    for gid_ in order["lineItemIds"]:
-        line = state.get(gid_, "LineItem")
-        if line and line["requiresShipping"]:
-            groups.setdefault(assign_location(state, line), []).append(line)
-    for location_id, lines in groups.items():
-        location = state.get(location_id, "Location") or {}
+    lines = [ln for ln in (state.get(g, "LineItem") for g in order["lineItemIds"]) if ln]
+    open_fulfillment_orders(state, order, [(ln, ln["quantity"]) for ln in lines], decrement)
+
+
+def open_fulfillment_orders(
+    state: ShopState,
+    order: Record,
+    picks: list[tuple[Record, int]],
+    decrement: bool = False,
+    location_id: str | None = None,
+    stamp: str | None = None,
+) -> list[Record]:
+    """OPEN fulfillment orders for (line, quantity) picks: one per location (``location_id``, else the
+    location each shippable line is assigned to); the stock is committed, and taken from available
+    when ``decrement``. Returns the new fulfillment orders."""
+    groups: dict[str, list[tuple[Record, int]]] = {}
+    for line, quantity in picks:
+        if line["requiresShipping"] and quantity > 0:
+            groups.setdefault(location_id or assign_location(state, line), []).append((line, quantity))
+    made = []
+    for where, lines in groups.items():
+        location = state.get(where, "Location") or {}
         items = []
-        for line in lines:
-            _num, fgid = state.next_id("FulfillmentOrderLineItem")
+        for line, quantity in lines:
             variant = state.get(line.get("variantId"), "ProductVariant") or {}
-            items.append(
-                {
-                    "id": fgid,
-                    "lineItemId": line["id"],
-                    "totalQuantity": line["quantity"],
-                    "remainingQuantity": line["quantity"],
-                    "sku": line.get("sku"),
-                    "variantId": line.get("variantId"),
-                    "productTitle": line["title"],
-                    "variantTitle": line.get("variantTitle"),
-                    "vendor": line.get("vendor"),
-                    "inventoryItemId": variant.get("inventoryItemId"),
-                    "requiresShipping": True,
-                }
-            )
+            items.append(fulfillment_order_line(state, line, quantity))
             item = state.get(variant.get("inventoryItemId"), "InventoryItem")
             if item is not None:
-                adjust_available(
-                    state, item, location_id, -line["quantity"] if decrement else 0, committed=line["quantity"]
-                )
+                adjust_available(state, item, where, -quantity if decrement else 0, committed=quantity)
         fo = state.insert(
             "FulfillmentOrder",
             {
@@ -166,19 +167,62 @@ def create_fulfillment_orders(state: ShopState, order: Record, decrement: bool =
                 "orderProcessedAt": order["processedAt"],
                 "status": "OPEN",
                 "requestStatus": "UNSUBMITTED",
-                "assignedLocationId": location_id,
+                "assignedLocationId": where,
                 "assignedLocation": {
                     "name": location.get("name"),
-                    "locationId": location_id,
+                    "locationId": where,
                     **(location.get("address") or {}),
                 },
                 "destination": order.get("shippingAddress"),
                 "_lineItems": items,
                 "fulfillmentIds": [],
             },
-            order["createdAt"],
+            stamp or order["createdAt"],
         )
         order["fulfillmentOrderIds"].append(fo["id"])
+        made.append(fo)
+    return made
+
+
+def fulfillment_order_line(state: ShopState, line: Record, quantity: int) -> Record:
+    """A fulfillment order's line for ``quantity`` units of an order line."""
+    _num, fgid = state.next_id("FulfillmentOrderLineItem")
+    variant = state.get(line.get("variantId"), "ProductVariant") or {}
+    return {
+        "id": fgid,
+        "lineItemId": line["id"],
+        "totalQuantity": quantity,
+        "remainingQuantity": quantity,
+        "sku": line.get("sku"),
+        "variantId": line.get("variantId"),
+        "productTitle": line["title"],
+        "variantTitle": line.get("variantTitle"),
+        "vendor": line.get("vendor"),
+        "inventoryItemId": variant.get("inventoryItemId"),
+        "requiresShipping": True,
+    }
+
+
+def reduce_fulfillment_orders(state: ShopState, order: Record, line: Record, quantity: int) -> list[tuple[Record, int]]:
+    """Take ``quantity`` units of a line off its fulfillment orders (what is still to be fulfilled);
+    a fulfillment order with nothing left closes. Returns (fulfillment order, units taken) pairs."""
+    left, taken = quantity, []
+    for fo_id in order["fulfillmentOrderIds"]:
+        fo = state.get(fo_id, "FulfillmentOrder")
+        if fo is None:
+            continue
+        for item in fo["_lineItems"]:
+            if item["lineItemId"] == line["id"] and left:
+                take = min(item["remainingQuantity"], left)
+                item["remainingQuantity"] -= take
+                item["totalQuantity"] -= take
+                left -= take
+                if take:
+                    taken.append((fo, take))
+        if fo["status"] in ("OPEN", "IN_PROGRESS") and all(i["remainingQuantity"] == 0 for i in fo["_lineItems"]):
+            fo["status"] = "CLOSED"
+        state.touch(fo)
+    return taken
 
 
 def new_order(state: ShopState, spec: dict[str, Any], stamp: str | None = None) -> Record:

@@ -253,7 +253,7 @@ ORDER_SUMS = (
     """
 query OrderSums($id: ID!) {
   order(id: $id) {
-    id taxesIncluded edited updatedAt displayFinancialStatus
+    id taxesIncluded edited updatedAt displayFinancialStatus merchantEditable merchantEditableErrors
     subtotalPrice totalTax totalDiscounts totalShippingPrice totalPrice
     subtotalPriceSet { ...bag } totalTaxSet { ...bag } totalPriceSet { ...bag } originalTotalPriceSet { ...bag }
     currentSubtotalPriceSet { ...bag } currentTotalTaxSet { ...bag } currentTotalPriceSet { ...bag }
@@ -273,6 +273,91 @@ query OrderSums($id: ID!) {
 """
     + _bag_fragment
 )
+
+_calculated_fragment = """
+fragment calculated on CalculatedOrder {
+  id committed originalOrder { id }
+  lineItems(first: 20) { nodes { ...calculatedLine } }
+  addedLineItems(first: 20) { nodes { ...calculatedLine } }
+  subtotalPriceSet { shopMoney { amount } } totalPriceSet { shopMoney { amount } }
+  totalOutstandingSet { shopMoney { amount } } subtotalLineItemsQuantity
+  taxLines { title rate priceSet { shopMoney { amount } } }
+}
+fragment calculatedLine on CalculatedLineItem {
+  id title sku quantity editableQuantity editableQuantityBeforeChanges restocking variant { id }
+  originalUnitPriceSet { shopMoney { amount } } discountedUnitPriceSet { shopMoney { amount } }
+}
+"""
+
+ORDER_EDIT_BEGIN = (
+    """
+mutation OrderEditBegin($id: ID!) {
+  orderEditBegin(id: $id) {
+    calculatedOrder { ...calculated }
+    orderEditSession { id }
+    userErrors { field message }
+  }
+}
+"""
+    + _calculated_fragment
+)
+
+ORDER_EDIT_ADD_VARIANT = (
+    """
+mutation OrderEditAddVariant($id: ID!, $variantId: ID!, $quantity: Int!, $locationId: ID, $allowDuplicates: Boolean) {
+  orderEditAddVariant(
+    id: $id, variantId: $variantId, quantity: $quantity, locationId: $locationId, allowDuplicates: $allowDuplicates
+  ) {
+    calculatedLineItem { ...calculatedLine }
+    calculatedOrder { ...calculated }
+    orderEditSession { id }
+    userErrors { field message }
+  }
+}
+"""
+    + _calculated_fragment
+)
+
+ORDER_EDIT_SET_QUANTITY = (
+    """
+mutation OrderEditSetQuantity($id: ID!, $lineItemId: ID!, $quantity: Int!, $restock: Boolean) {
+  orderEditSetQuantity(id: $id, lineItemId: $lineItemId, quantity: $quantity, restock: $restock) {
+    calculatedLineItem { ...calculatedLine }
+    calculatedOrder { ...calculated }
+    userErrors { field message }
+  }
+}
+"""
+    + _calculated_fragment
+)
+
+ORDER_EDIT_COMMIT = """
+mutation OrderEditCommit($id: ID!, $staffNote: String) {
+  orderEditCommit(id: $id, notifyCustomer: false, staffNote: $staffNote) {
+    order { id edited updatedAt currentTotalPriceSet { shopMoney { amount } }
+      lineItems(first: 20) { nodes { id quantity currentQuantity variant { id } } } }
+    successMessages
+    userErrors { field message }
+  }
+}
+"""
+
+CALCULATED_ORDER = """
+query CalculatedOrder($id: ID!) {
+  node(id: $id) {
+    id
+    ... on CalculatedOrder {
+      committed totalPriceSet { shopMoney { amount } }
+      stagedChanges(first: 10) { nodes {
+        __typename
+        ... on OrderStagedChangeAddVariant { quantity variant { id } }
+        ... on OrderStagedChangeIncrementItem { delta lineItem { id } }
+        ... on OrderStagedChangeDecrementItem { delta restock lineItem { id } }
+      } }
+    }
+  }
+}
+"""
 
 ORDER_CANCEL = """
 mutation OrderCancel($orderId: ID!, $restock: Boolean!, $refund: Boolean) {
