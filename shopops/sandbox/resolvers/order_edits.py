@@ -8,13 +8,14 @@ order that is cancelled or closed cannot be edited. The data side is :mod:`shopo
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLResolveInfo
 
 from shopops.sandbox.resolvers.common import ResolverMap, connect, state_of, user_error
 from shopops.sandbox.state import edits
-from shopops.sandbox.state.order_totals import D, Sums, edit_refusal, obag
+from shopops.sandbox.state.order_totals import D, Sums, edit_refusal, obag, outstanding_amount
 from shopops.sandbox.state.store import Record, ShopState, gid, parse_gid
 
 
@@ -205,17 +206,17 @@ def _compute_view(state: ShopState, session: Record) -> dict[str, Any]:
             {"id": s["id"], "title": s["title"], "price": obag(order, D(s["_price"])), "stagedStatus": "NONE"}
             for s in order["shippingLines"]
         ],
-        **_money(order, sums, staged.received - staged.refunded),
+        **_money(order, sums, staged.received),
         "subtotalLineItemsQuantity": sum(v["quantity"] for v in existing + added),
         "notificationPreviewTitle": f"Order {order['name']} updated",
     }
 
 
-def _money(order: Record, sums: Sums, paid: Any) -> dict[str, Any]:
+def _money(order: Record, sums: Sums, received: Decimal) -> dict[str, Any]:
     return {
         "subtotalPriceSet": obag(order, sums.current_subtotal),
         "totalPriceSet": obag(order, sums.current_total),
-        "totalOutstandingSet": obag(order, sums.current_total - paid),
+        "totalOutstandingSet": obag(order, outstanding_amount(sums, received)),
         "cartDiscountAmountSet": obag(order, sums.cart_discount),
         "taxLines": [
             {"title": t, "rate": float(r), "ratePercentage": float(r) * 100, "priceSet": obag(order, a)}

@@ -122,7 +122,7 @@ def staged(state: ShopState, session: Record) -> Staged:
     added = [(entry, added_line(state, order, entry)) for entry in session["_added"] if open_edit]
     money = money_moves(state, order)
     lines = [copy for _line, copy in existing] + [line for _entry, line in added]
-    sums = order_sums(order, lines, money.refunds, money.refunded)
+    sums = order_sums(order, lines, money.refunds)
     return Staged(order, existing, added, sums, money.received, money.refunded)
 
 

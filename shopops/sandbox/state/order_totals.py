@@ -1,8 +1,8 @@
 """An order's money as Shopify reports it: line and shipping figures, taxes, and the order-level sums.
 
-Amounts are Decimal and every rounding is to the cent, half to even (the sandbox's one rounding rule,
-the same as the MoneyBags it prints). A line stores its unit price, the discount allocated to the whole
-line and its tax lines, all for ``quantity`` (which includes removed and refunded units, as on
+Amounts are Decimal and every rounding is to the cent, half up (a line's shares of its discount and
+taxes, and taxes computed from a rate). A line stores its unit price, the discount allocated to the
+whole line and its tax lines, all for ``quantity`` (which includes removed and refunded units, as on
 Shopify); what is left of a line (``currentQuantity``) takes its share of the discount and the taxes.
 
 ``taxesIncluded`` decides what a price means. Without it prices are net and the taxes come on top:
@@ -16,7 +16,7 @@ with the same rules before anything is committed; :func:`recompute` writes the s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from shopops.sandbox.resolvers.common import bag
@@ -32,8 +32,8 @@ def D(value: Any) -> Decimal:
 
 
 def cents(value: Decimal) -> Decimal:
-    """Round to the cent, half to even."""
-    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    """Round to the cent, half up."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def obag(order: Record, amount: Decimal) -> dict[str, Any]:
@@ -150,6 +150,7 @@ class Sums:
     cart_discount: Decimal
     total: Decimal
     current_total: Decimal
+    refunds_accounted: Decimal
     tax_lines: list[tuple[str, str, Decimal]]
     current_tax_lines: list[tuple[str, str, Decimal]]
 
@@ -177,14 +178,13 @@ def order_sums(
     order: Record,
     lines: list[Record],
     refunds: list[tuple[Decimal, Record]],
-    refunded_money: Decimal,
 ) -> Sums:
     """The sums of an order made of ``lines`` (stored or staged), its shipping lines and its refunds.
 
-    ``refunds`` pairs each refund with the money its transactions moved; ``refunded_money`` is every
-    successful refund transaction, with or without a refund. Money refunded beyond what a refund's
-    lines and shipping account for (an amount-only refund, a refund on cancelling) lowers the current
-    total as well; returned and removed units lower it through the lines' current quantities.
+    ``refunds`` pairs each refund with the money its transactions moved. The current amounts leave out
+    what was returned or removed (lines' current quantities, refunded shipping), not money paid back:
+    an amount-only refund leaves the current total as it was. ``refunds_accounted`` is the money paid
+    back for returned lines and shipping, which the outstanding amount counts against the current total.
     """
     included = bool(order.get("taxesIncluded"))
     ships = order["shippingLines"]
@@ -214,7 +214,6 @@ def order_sums(
     on_top = not included
     total = subtotal + net_shipping + (tax if on_top else ZERO) + tip
     current = current_subtotal + current_shipping + (current_tax if on_top else ZERO) + tip
-    unaccounted = max(refunded_money - accounted_money, ZERO)
     return Sums(
         subtotal=subtotal,
         current_subtotal=current_subtotal,
@@ -227,7 +226,8 @@ def order_sums(
         current_discounts=current_line_discounts + shipping_discount,
         cart_discount=line_discounts if coded else ZERO,
         total=total,
-        current_total=max(current - unaccounted, ZERO),
+        current_total=current,
+        refunds_accounted=accounted_money,
         tax_lines=_grouped(taxes),
         current_tax_lines=_grouped(current_taxes),
     )
@@ -304,6 +304,13 @@ def money_moves(state: ShopState, order: Record) -> Money:
     )
 
 
+def outstanding_amount(sums: Sums, received: Decimal) -> Decimal:
+    """What the customer still owes (negative: what the shop owes back): the current total less what was
+    received and kept, money paid back for returned lines and shipping counting as not kept. Money paid
+    back without a return (an appeasement, a refund on cancelling) settles nothing the order owes."""
+    return sums.current_total - (received - sums.refunds_accounted)
+
+
 def recompute(state: ShopState, order: Record) -> None:
     """Totals, MoneyBags and display statuses of an order after any change."""
     lines = [ln for ln in (state.get(g, "LineItem") for g in order["lineItemIds"]) if ln]
@@ -313,8 +320,9 @@ def recompute(state: ShopState, order: Record) -> None:
         shipping_money(order, ship)
     money = money_moves(state, order)
     received, refunded, authorized = money.received, money.refunded, money.authorized
-    sums = order_sums(order, lines, money.refunds, refunded)
+    sums = order_sums(order, lines, money.refunds)
     tip = D(order.get("_tip"))
+    outstanding = outstanding_amount(sums, received)
     order["taxLines"] = _tax_line_dicts(order, sums.tax_lines)
     order["currentTaxLines"] = _tax_line_dicts(order, sums.current_tax_lines)
     if "originalTotalPriceSet" not in order:  # the total when the order was created, kept through edits
@@ -336,7 +344,7 @@ def recompute(state: ShopState, order: Record) -> None:
         ("totalRefundedSet", refunded),
         ("netPaymentSet", received - refunded),
         ("totalTipReceivedSet", tip),
-        ("totalOutstandingSet", sums.current_total - (received - refunded)),
+        ("totalOutstandingSet", outstanding),
         ("totalCapturableSet", authorized),
     ):
         order[name] = obag(order, amount)
@@ -355,7 +363,7 @@ def recompute(state: ShopState, order: Record) -> None:
         order["displayFulfillmentStatus"] = "PARTIALLY_FULFILLED"
     else:
         order["displayFulfillmentStatus"] = "UNFULFILLED"
-    order["fullyPaid"] = received - refunded >= sums.current_total
+    order["fullyPaid"] = outstanding <= 0
     order["unpaid"] = received == 0 and sums.current_total > 0
     order["fulfillable"] = bool(need and done < need) and not order.get("cancelledAt")
     order["refundable"] = received > refunded
