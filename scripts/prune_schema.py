@@ -10,7 +10,9 @@ Pruning rule, chosen so that the result stays small yet faithful:
 * every kept object/interface type keeps all its scalar and enum fields (cheap, and the sandbox can
   answer them with defaults) plus the object-typed fields listed for it in ``OBJECT_FIELDS``;
   ``*Connection``, ``*Edge`` and ``*Payload`` types keep all their fields;
-* input objects, enums and unions are kept whole; interfaces keep only the kept implementations.
+* input objects, enums and unions are kept whole; interfaces keep only the kept implementations;
+* descriptions are dropped, except on the values of the enums in ``DESCRIBED_ENUMS`` (the sandbox
+  reads Shopify's country names from ``CountryCode``, so that they are the real API's own).
 
 Run: ``python scripts/prune_schema.py [--source PATH] [--out PATH]``.
 """
@@ -67,6 +69,10 @@ MUTATION_FIELDS = [
     "orderClose",
     "orderOpen",
     "orderMarkAsPaid",
+    "orderEditBegin",
+    "orderEditAddVariant",
+    "orderEditSetQuantity",
+    "orderEditCommit",
     "refundCreate",
     "fulfillmentCreate",
     "fulfillmentTrackingInfoUpdate",
@@ -147,6 +153,9 @@ OBJECT_FIELDS: dict[str, list[str]] = {
         "originalTotalPriceSet",
         "totalCapturableSet",
         "cartDiscountAmountSet",
+        "currentCartDiscountAmountSet",
+        "currentShippingPriceSet",
+        "currentTaxLines",
     ],
     "LineItem": [
         "variant",
@@ -181,6 +190,36 @@ OBJECT_FIELDS: dict[str, list[str]] = {
     "RefundLineItem": ["lineItem", "location", "priceSet", "subtotalSet", "totalTaxSet"],
     "RefundShippingLine": ["shippingLine", "subtotalAmountSet", "taxAmountSet"],
     "OrderCancellation": [],
+    "CalculatedOrder": [
+        "addedLineItems",
+        "lineItems",
+        "cartDiscountAmountSet",
+        "originalOrder",
+        "shippingLines",
+        "stagedChanges",
+        "subtotalPriceSet",
+        "taxLines",
+        "totalOutstandingSet",
+        "totalPriceSet",
+    ],
+    "CalculatedLineItem": [
+        "customAttributes",
+        "discountedUnitPriceSet",
+        "editableSubtotalSet",
+        "originalUnitPriceSet",
+        "stagedChanges",
+        "uneditableSubtotalSet",
+        "variant",
+    ],
+    "CalculatedShippingLine": ["price"],
+    "OrderStagedChangeAddCustomItem": ["originalUnitPrice"],
+    "OrderStagedChangeAddLineItemDiscount": ["value"],
+    "OrderStagedChangeAddShippingLine": ["price"],
+    "OrderStagedChangeAddVariant": ["variant"],
+    "OrderStagedChangeDecrementItem": ["lineItem"],
+    "OrderStagedChangeIncrementItem": ["lineItem"],
+    "OrderStagedChangeRemoveDiscount": ["discountApplication"],
+    "OrderStagedChangeRemoveShippingLine": ["shippingLine"],
     "DiscountApplication": ["value"],
     "DiscountCodeApplication": ["value"],
     "ManualDiscountApplication": ["value"],
@@ -220,6 +259,8 @@ EXTRA_TYPES = [
     "AutomaticDiscountApplication",
     "ScriptDiscountApplication",
 ]
+# Enums whose values keep their descriptions (CountryCode: "United States." is the country's name).
+DESCRIBED_ENUMS = {"CountryCode"}
 BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 ALWAYS_WHOLE_SUFFIXES = ("Connection", "Edge", "Payload")
 
@@ -315,7 +356,12 @@ class Pruner:
                 if name not in BUILTIN_SCALARS:
                     out.append(f"scalar {name}")
             elif kind == "ENUM":
-                vals = "\n".join(f"  {v['name']}" for v in t["enumValues"])
+                vals = "\n".join(
+                    f"  {json.dumps(v['description'], ensure_ascii=False)} {v['name']}"
+                    if name in DESCRIBED_ENUMS and v.get("description")
+                    else f"  {v['name']}"
+                    for v in t["enumValues"]
+                )
                 out.append(f"enum {name} {{\n{vals}\n}}")
             elif kind == "UNION":
                 out.append(f"union {name} = " + " | ".join(sorted(p["name"] for p in t["possibleTypes"])))

@@ -23,6 +23,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "inventory": ("read_inventory", "read_products"),
     "locations": ("read_locations", "read_inventory", "read_products", "read_orders"),
     "orders": ("read_orders",),
+    "order_edits": ("read_order_edits",),
     "customers": ("read_customers",),
     "fulfillments": (
         "read_merchant_managed_fulfillment_orders",
@@ -45,6 +46,7 @@ TYPE_RESOURCE: dict[str, str] = {
     "LocationConnection": "locations",
     "Order": "orders",
     "OrderConnection": "orders",
+    "CalculatedOrder": "order_edits",
     "Customer": "customers",
     "CustomerConnection": "customers",
     "FulfillmentOrder": "fulfillments",
@@ -72,6 +74,10 @@ MUTATION_SCOPES: dict[str, tuple[str, ...]] = {
     "orderOpen": ("write_orders",),
     "orderMarkAsPaid": ("write_orders",),
     "refundCreate": ("write_orders",),
+    "orderEditBegin": ("write_order_edits",),
+    "orderEditAddVariant": ("write_order_edits",),
+    "orderEditSetQuantity": ("write_order_edits",),
+    "orderEditCommit": ("write_order_edits",),
     "fulfillmentCreate": (
         "write_merchant_managed_fulfillment_orders",
         "write_fulfillments",

@@ -24,6 +24,7 @@ from shopops.sandbox.resolvers.common import (
     time_sort,
     user_error,
 )
+from shopops.sandbox.state.addresses import formatted, mailing_address, same_place
 from shopops.sandbox.state.store import Record, ShopState
 
 CUSTOMER_SORTS = {
@@ -50,36 +51,6 @@ CUSTOMER_SEARCH = Matcher(
     default=lambda r: f"{r.get('displayName')} {r.get('email') or ''}",
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ADDRESS_FIELDS = (
-    "address1",
-    "address2",
-    "city",
-    "company",
-    "country",
-    "firstName",
-    "lastName",
-    "phone",
-    "province",
-    "provinceCode",
-    "zip",
-)
-
-
-def make_address(state: ShopState, data: dict[str, Any]) -> dict[str, Any]:
-    """A MailingAddress dict (with a fresh id) from MailingAddressInput-like data."""
-    _num, aid = state.next_id("MailingAddress")
-    address = {k: data.get(k) for k in ADDRESS_FIELDS}
-    code = data.get("countryCode") or data.get("countryCodeV2")
-    address.update(
-        {
-            "id": aid,
-            "countryCodeV2": code,
-            "countryCode": code,
-            "name": " ".join(x for x in (data.get("firstName"), data.get("lastName")) if x),
-        }
-    )
-    address["formatted"] = [x for x in (address["address1"], address["city"], address["zip"], address["country"]) if x]
-    return address
 
 
 def _display_name(customer: Record) -> str:
@@ -114,7 +85,7 @@ def apply_input(state: ShopState, customer: Record, data: dict[str, Any]) -> Non
     if "tags" in data and data["tags"] is not None:
         customer["tags"] = list(data["tags"])
     if data.get("addresses") is not None:
-        customer["addresses"] = [make_address(state, a) for a in data["addresses"]]
+        customer["addresses"] = [mailing_address(state, a) for a in data["addresses"]]
         customer["defaultAddress"] = customer["addresses"][0] if customer["addresses"] else None
     customer["displayName"] = _display_name(customer)
 
@@ -150,6 +121,20 @@ def find_or_create(state: ShopState, data: dict[str, Any]) -> Record:
         if email and (c.get("email") or "").lower() == email:
             return c
     return new_customer(state, data)
+
+
+def adopt_order_address(state: ShopState, customer: Record, address: Record) -> None:
+    """``orderCreate`` with a customer: the order's shipping (else billing) address becomes the
+    customer's default address, and a customer without a name takes the address's names."""
+    known = next((a for a in customer["addresses"] if same_place(a, address)), None)
+    if known is None:
+        known = dict(address, id=state.next_id("MailingAddress")[1])
+        customer["addresses"].append(known)
+    customer["defaultAddress"] = known
+    if not customer.get("firstName") and not customer.get("lastName"):
+        customer["firstName"], customer["lastName"] = address.get("firstName"), address.get("lastName")
+        customer["displayName"] = _display_name(customer)
+    state.touch(customer)
 
 
 def _customers(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
@@ -205,6 +190,10 @@ def _addresses(source: Record, _info: GraphQLResolveInfo, **args: Any) -> list[d
     return rows[: args["first"]] if args.get("first") else rows
 
 
+def _formatted(source: Record, _info: GraphQLResolveInfo, **args: Any) -> list[str]:
+    return formatted(source, bool(args.get("withName")), args.get("withCompany", True) is not False)
+
+
 RESOLVERS: ResolverMap = {
     "QueryRoot": {"customers": _customers, "customer": lookup("Customer")},
     "Mutation": {"customerCreate": _create, "customerUpdate": _update},
@@ -223,4 +212,5 @@ RESOLVERS: ResolverMap = {
             sum(1 for o in state_of(i).table("Order").values() if o.get("customerId") == s["id"])
         ),
     },
+    "MailingAddress": {"formatted": _formatted},
 }

@@ -18,8 +18,11 @@ from shopops.sandbox.resolvers.common import (
     time_sort,
     user_error,
 )
+from shopops.sandbox.resolvers.customers import adopt_order_address, find_or_create
 from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
+from shopops.sandbox.state.addresses import mailing_address
+from shopops.sandbox.state.order_totals import allocate, cents, edit_refusal
 from shopops.sandbox.state.store import Record, ShopState
 
 ORDER_SORTS = {
@@ -122,15 +125,73 @@ def _money_amount(value: dict[str, Any] | None) -> Decimal | None:
 
 
 def _taxes(taxes: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    return [
-        {
-            "title": t["title"],
-            "rate": str(t["rate"]),
-            "price": str(_money_amount(t.get("priceSet")) or 0),
-            "channelLiable": t.get("channelLiable", False),
-        }
-        for t in taxes or []
-    ]
+    """OrderCreateTaxLineInput -> stored tax lines; a tax line without a price is priced from its rate
+    once the line's discount is known (``price: None``)."""
+    out = []
+    for t in taxes or []:
+        price = _money_amount(t.get("priceSet"))
+        out.append(
+            {
+                "title": t["title"],
+                "rate": str(t["rate"]),
+                "price": str(price) if price is not None else None,
+                "channelLiable": t.get("channelLiable", False),
+            }
+        )
+    return out
+
+
+def _apply_discount_code(state: ShopState, data: dict[str, Any], lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The discount code of an orderCreate: its application, and its amount allocated to the lines
+    (a percentage off each line; a fixed amount off the first line; free shipping off the shipping)."""
+    discount = data.get("discountCode") or {}
+    bases = [_unit_price(state, line) * line["quantity"] for line in lines]
+    if discount.get("itemPercentageDiscountCode"):
+        d = discount["itemPercentageDiscountCode"]
+        percentage = Decimal(str(d.get("percentage") or 0))
+        for line, base in zip(lines, bases, strict=True):
+            line["discount"] = cents(base * percentage / 100)
+        return [{"code": d["code"], "percentage": d.get("percentage") or 0}]
+    if discount.get("itemFixedDiscountCode"):
+        # the whole amount on the first line, as the sandbox has always done (and the sync tests expect);
+        # Shopify's ACROSS allocation would spread it over the lines in proportion to their totals
+        d = discount["itemFixedDiscountCode"]
+        amount = _money_amount(d.get("amountSet")) or Decimal(0)
+        if lines:
+            lines[0]["discount"] = amount
+        return [{"code": d["code"], "amount": amount}]
+    if discount.get("freeShippingDiscountCode"):
+        return [{"code": discount["freeShippingDiscountCode"]["code"], "percentage": 100, "target": "SHIPPING_LINE"}]
+    return []
+
+
+def _unit_price(state: ShopState, line: dict[str, Any]) -> Decimal:
+    if line["price"] is not None:
+        return Decimal(line["price"])
+    return Decimal(str((state.get(line["variantId"], "ProductVariant") or {}).get("price") or 0))
+
+
+def _order_tax_lines(state: ShopState, data: dict[str, Any], lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Order-level tax lines, split across the taxable lines as Shopify does: a priced tax in proportion
+    to the lines' totals after discounts, a rate-only tax priced on each line. Returns userErrors."""
+    taxes = _taxes(data.get("taxLines"))
+    if not taxes:
+        return []
+    if any(line["taxLines"] for line in lines):
+        return [
+            user_error(
+                "Tax lines can be specified on the order or on its line items, but not both",
+                ["order", "taxLines"],
+                "INVALID",
+            )
+        ]
+    taxable = [line for line in lines if line["taxable"] is not False and not line["giftCard"]]
+    weights = [_unit_price(state, line) * line["quantity"] - Decimal(line.get("discount") or 0) for line in taxable]
+    for tax in taxes:
+        parts = allocate(Decimal(tax["price"]), weights) if tax["price"] is not None else [None] * len(taxable)
+        for line, part in zip(taxable, parts, strict=True):
+            line["taxLines"].append(dict(tax, price=str(part) if part is not None else None))
+    return []
 
 
 def order_spec_from_input(
@@ -173,38 +234,17 @@ def order_spec_from_input(
         )
     if not lines and not errors:
         errors.append(user_error("Line items can't be blank", ["order", "lineItems"], "INVALID"))
-    codes = []
-    discount = data.get("discountCode") or {}
-    if discount.get("itemPercentageDiscountCode"):
-        d = discount["itemPercentageDiscountCode"]
-        codes.append({"code": d["code"], "percentage": d.get("percentage") or 0})
-        for line in lines:
-            base = (
-                line["price"]
-                if line["price"] is not None
-                else Decimal((state.get(line["variantId"], "ProductVariant") or {}).get("price") or 0)
-            )
-            line["discount"] = (base * line["quantity"] * Decimal(str(d.get("percentage") or 0)) / 100).quantize(
-                Decimal("0.01")
-            )
-    elif discount.get("itemFixedDiscountCode"):
-        d = discount["itemFixedDiscountCode"]
-        amount = _money_amount(d.get("amountSet")) or Decimal(0)
-        codes.append({"code": d["code"], "amount": amount})
-        if lines:
-            lines[0]["discount"] = amount
-    elif discount.get("freeShippingDiscountCode"):
-        codes.append({"code": discount["freeShippingDiscountCode"]["code"], "amount": 0, "target": "SHIPPING_LINE"})
+    codes = _apply_discount_code(state, data, lines)
+    errors += _order_tax_lines(state, data, lines)
     customer_id = data.get("customerId") or ((data.get("customer") or {}).get("toAssociate") or {}).get("id")
     upsert = (data.get("customer") or {}).get("toUpsert")
     if upsert:
-        from shopops.sandbox.resolvers.customers import find_or_create
-
         customer_id = find_or_create(state, upsert)["id"]
     customer = state.get(customer_id, "Customer")
     if customer_id and customer is None:
         errors.append(user_error("Customer not found", ["order", "customerId"], "INVALID"))
     behaviour = (options or {}).get("inventoryBehaviour") or "BYPASS"
+    free_shipping = any(c.get("target") == "SHIPPING_LINE" for c in codes)
     spec = {
         "lineItems": lines,
         "email": data.get("email") or (customer or {}).get("email"),
@@ -218,14 +258,15 @@ def order_spec_from_input(
         "sourceName": data.get("sourceName"),
         "name": data.get("name"),
         "customAttributes": [{"key": a["key"], "value": a["value"]} for a in data.get("customAttributes") or []],
-        "billingAddress": data.get("billingAddress"),
-        "shippingAddress": data.get("shippingAddress"),
+        "billingAddress": mailing_address(state, data["billingAddress"]) if data.get("billingAddress") else None,
+        "shippingAddress": mailing_address(state, data["shippingAddress"]) if data.get("shippingAddress") else None,
         "shippingLines": [
             {
                 "title": s["title"],
                 "code": s.get("code"),
                 "source": s.get("source"),
                 "price": _money_amount(s.get("priceSet")) or 0,
+                "discount": (_money_amount(s.get("priceSet")) or 0) if free_shipping else 0,
                 "taxLines": _taxes(s.get("taxLines")),
             }
             for s in data.get("shippingLines") or []
@@ -240,6 +281,7 @@ def order_spec_from_input(
             for t in data.get("transactions") or []
         ],
         "discountCodes": codes,
+        "taxesIncluded": bool(data.get("taxesIncluded")),
         "decrementInventory": behaviour != "BYPASS",
     }
     if data.get("financialStatus") and not spec["transactions"]:
@@ -258,6 +300,10 @@ def _order_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
         if errors:
             return {"order": None, "userErrors": errors}
         order = om.new_order(state, spec)
+        customer = state.get(order.get("customerId"), "Customer")
+        address = order.get("shippingAddress") or order.get("billingAddress")
+        if customer is not None and address:
+            adopt_order_address(state, customer, address)
         if spec.get("financialStatus") == "PAID":
             om.new_transaction(state, order, "SALE", om.D(order["totalPriceSet"]["shopMoney"]["amount"]), "manual")
             order["_financialOverride"] = None
@@ -375,6 +421,8 @@ RESOLVERS: ResolverMap = {
         "shippingLines": _plain_connection("shippingLines"),
         "discountApplications": _plain_connection("discountApplications"),
         "cancellation": lambda s, _i, **_a: {"staffNote": None} if s.get("cancelledAt") else None,
+        "merchantEditable": lambda s, _i, **_a: not edit_refusal(s),
+        "merchantEditableErrors": lambda s, _i, **_a: [r] if (r := edit_refusal(s)) else [],
     },
     "LineItem": {"variant": _ref("ProductVariant", "variantId"), "product": _ref("Product", "productId")},
     "OrderTransaction": {

@@ -4,6 +4,7 @@ fields. ``@idempotent(key:)`` is mandatory, as in 2026-07.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from graphql import GraphQLResolveInfo
@@ -18,6 +19,7 @@ from shopops.sandbox.resolvers.common import (
 )
 from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
+from shopops.sandbox.state.order_totals import cents, current_line_total, line_tax, share
 from shopops.sandbox.state.store import Record, ShopState
 
 
@@ -55,18 +57,19 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
         now = state.now()
         items: list[dict[str, Any]] = []
         for line, rl in refund_lines:
-            before = om.line_current(line)
+            # what the returned units take away from the line: exactly its current figures before less after
+            unit = om.D(line["_price"]) - om.D(line["_discount"]) / line["quantity"]
+            total_before, tax_before = current_line_total(line), share(line_tax(line), line)
             line["currentQuantity"] -= rl["quantity"]
-            after = om.line_current(line)
-            subtotal, tax = before[0] - after[0], before[1] - after[1]
-            unit = om.cents(subtotal / rl["quantity"])
+            subtotal = total_before - current_line_total(line)
+            tax = tax_before - share(line_tax(line), line)
             restock = rl.get("restockType") or "NO_RESTOCK"
             if restock != "NO_RESTOCK" and rl.get("locationId"):
                 variant = state.get(line.get("variantId"), "ProductVariant") or {}
                 inv = state.get(variant.get("inventoryItemId"), "InventoryItem")
                 if inv is not None:
                     adjust_available(state, inv, rl["locationId"], rl["quantity"])
-            _reduce_fulfillment_orders(state, order, line, rl["quantity"])
+            om.reduce_fulfillment_orders(state, order, line, rl["quantity"])
             items.append(
                 {
                     "id": f"gid://shopify/RefundLineItem/{state.sequences['Refund'] + 1}{len(items)}",
@@ -90,12 +93,7 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
                     state, order, "REFUND", amount, tx.get("gateway") or "manual", parent=tx.get("parentId"), stamp=now
                 )["id"]
             )
-        shipping = data.get("shipping") or {}
-        ship_amount = (
-            om.D(order["totalShippingPriceSet"]["shopMoney"]["amount"])
-            if shipping.get("fullRefund")
-            else om.D(shipping.get("amount"))
-        )
+        ship_amount, ship_tax = _shipping_refund(state, order, data.get("shipping") or {})
         refund = state.insert(
             "Refund",
             {
@@ -107,6 +105,7 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
                 "totalRefundedSet": om.obag(order, total),
                 "totalRefunded": {"amount": str(total), "currencyCode": order["currencyCode"]},
                 "_shipping": str(ship_amount),
+                "_shippingTax": str(ship_tax),
             },
             now,
         )
@@ -116,21 +115,18 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
         return {"order": order, "refund": refund, "userErrors": []}
 
 
-def _reduce_fulfillment_orders(state: ShopState, order: Record, line: Record, quantity: int) -> None:
-    left = quantity
-    for fo_id in order["fulfillmentOrderIds"]:
-        fo = state.get(fo_id, "FulfillmentOrder")
-        if fo is None:
-            continue
-        for item in fo["_lineItems"]:
-            if item["lineItemId"] == line["id"] and left:
-                take = min(item["remainingQuantity"], left)
-                item["remainingQuantity"] -= take
-                item["totalQuantity"] -= take
-                left -= take
-        if fo["status"] in ("OPEN", "IN_PROGRESS") and all(i["remainingQuantity"] == 0 for i in fo["_lineItems"]):
-            fo["status"] = "CLOSED"
-        state.touch(fo)
+def _shipping_refund(state: ShopState, order: Record, shipping: dict[str, Any]) -> tuple[Decimal, Decimal]:
+    """(amount, tax) of the shipping a refund returns: the amount in the shipping's own terms (with its
+    tax when the order's prices include taxes), the tax its share of the shipping's taxes."""
+    ships = order["shippingLines"]
+    net = sum((om.D(s["_price"]) - om.D(s.get("_discount")) for s in ships), om.ZERO)
+    taxes = sum((om.D(t["price"]) for s in ships for t in s.get("_taxLines", [])), om.ZERO)
+    done = [(om.D(r.get("_shipping")), om.D(r.get("_shippingTax"))) for r in map(state.get, order["refundIds"]) if r]
+    left = net - sum((a for a, _t in done), om.ZERO)
+    if shipping.get("fullRefund"):
+        return left, taxes - sum((t for _a, t in done), om.ZERO)
+    amount = min(om.D(shipping.get("amount")), left)
+    return amount, cents(taxes * amount / net) if net else om.ZERO
 
 
 def _refund_lines(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
@@ -152,7 +148,7 @@ def _refund_shipping(source: Record, info: GraphQLResolveInfo, **args: Any) -> d
                 "id": f"{source['id']}-shipping",
                 "shippingLine": order["shippingLines"][0],
                 "subtotalAmountSet": om.obag(order, amount),
-                "taxAmountSet": om.obag(order, om.ZERO),
+                "taxAmountSet": om.obag(order, om.D(source.get("_shippingTax"))),
             }
         )
     return connect(info, rows, args)

@@ -201,8 +201,9 @@ def _pay_and_progress(state: ShopState, rng: random.Random, order: Record, stamp
                         }
                     ],
                     "_transactionIds": [tx["id"]],
-                    "totalRefundedSet": om.obag(order, unit),
-                    "totalRefunded": {"amount": str(unit), "currencyCode": order["currencyCode"]},
+                    # a refund's total is the money its transactions moved: the unit and its tax
+                    "totalRefundedSet": om.obag(order, unit + unit_tax),
+                    "totalRefunded": {"amount": str(unit + unit_tax), "currencyCode": order["currencyCode"]},
                     "_shipping": "0",
                 },
                 state.fixed_now,

@@ -35,6 +35,7 @@ TABLES = (
     "FulfillmentOrderLineItem",
     "Fulfillment",
     "Refund",
+    "CalculatedOrder",
     "ShopifyPaymentsPayout",
     "ShopifyPaymentsBalanceTransaction",
     "ShopifyPaymentsDispute",
@@ -150,9 +151,10 @@ class ShopState:
         if moment > self._last_stamp:
             self._last_stamp = moment
 
-    def insert(self, type_name: str, record: Record, stamp: str | None = None) -> Record:
-        """Add a record with a fresh id and createdAt/updatedAt; returns it."""
-        num, global_id = self.next_id(type_name)
+    def insert(self, type_name: str, record: Record, stamp: str | None = None, num: int | None = None) -> Record:
+        """Add a record with a fresh id (or ``num``, reserved earlier with :meth:`next_id`) and
+        createdAt/updatedAt; returns it."""
+        num, global_id = self.next_id(type_name) if num is None else (num, gid(type_name, num))
         record["id"] = global_id
         record.setdefault("legacyResourceId", str(num))
         when = stamp or self.now()

@@ -151,7 +151,7 @@ query Customers($first: Int!, $query: String, $after: String) {
 CUSTOMER_CREATE = """
 mutation CustomerCreate($input: CustomerInput!) {
   customerCreate(input: $input) {
-    customer { id email phone firstName lastName displayName addresses { city countryCodeV2 } }
+    customer { id email phone firstName lastName displayName addresses { city countryCodeV2 country } }
     userErrors { field message }
   }
 }
@@ -224,6 +224,141 @@ mutation OrderCreate($order: OrderCreateOrderInput!, $options: OrderCreateOption
 }
 """
 
+_address_fragment = """
+fragment address on MailingAddress {
+  id name firstName lastName company phone address1 address2 city zip
+  province provinceCode country countryCodeV2 formattedArea formatted(withName: true)
+}
+"""
+
+ORDER_ADDRESSES = (
+    """
+query OrderAddresses($id: ID!) {
+  order(id: $id) {
+    id email
+    shippingAddress { ...address }
+    billingAddress { ...address }
+    customer { id firstName lastName defaultAddress { ...address } addresses(first: 10) { ...address } }
+  }
+}
+"""
+    + _address_fragment
+)
+
+_bag_fragment = """
+fragment bag on MoneyBag { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+"""
+
+ORDER_SUMS = (
+    """
+query OrderSums($id: ID!) {
+  order(id: $id) {
+    id taxesIncluded edited updatedAt displayFinancialStatus merchantEditable merchantEditableErrors
+    subtotalPrice totalTax totalDiscounts totalShippingPrice totalPrice
+    subtotalPriceSet { ...bag } totalTaxSet { ...bag } totalPriceSet { ...bag } originalTotalPriceSet { ...bag }
+    currentSubtotalPriceSet { ...bag } currentTotalTaxSet { ...bag } currentTotalPriceSet { ...bag }
+    totalDiscountsSet { ...bag } currentTotalDiscountsSet { ...bag } cartDiscountAmountSet { ...bag }
+    totalShippingPriceSet { ...bag } currentShippingPriceSet { ...bag }
+    totalOutstandingSet { ...bag } totalRefundedSet { ...bag }
+    subtotalLineItemsQuantity currentSubtotalLineItemsQuantity
+    taxLines { title rate priceSet { ...bag } }
+    currentTaxLines { title rate priceSet { ...bag } }
+    lineItems(first: 20) { nodes { id title sku quantity currentQuantity
+      originalUnitPriceSet { ...bag } discountedTotalSet { ...bag } totalDiscountSet { ...bag }
+      taxLines { title rate priceSet { ...bag } } } }
+    shippingLines(first: 5) { nodes { title originalPriceSet { ...bag } discountedPriceSet { ...bag }
+      taxLines { title rate priceSet { ...bag } } } }
+  }
+}
+"""
+    + _bag_fragment
+)
+
+_calculated_fragment = """
+fragment calculated on CalculatedOrder {
+  id committed originalOrder { id }
+  lineItems(first: 20) { nodes { ...calculatedLine } }
+  addedLineItems(first: 20) { nodes { ...calculatedLine } }
+  subtotalPriceSet { shopMoney { amount } } totalPriceSet { shopMoney { amount } }
+  totalOutstandingSet { shopMoney { amount } } subtotalLineItemsQuantity
+  taxLines { title rate priceSet { shopMoney { amount } } }
+}
+fragment calculatedLine on CalculatedLineItem {
+  id title sku quantity editableQuantity editableQuantityBeforeChanges restocking variant { id }
+  originalUnitPriceSet { shopMoney { amount } } discountedUnitPriceSet { shopMoney { amount } }
+}
+"""
+
+ORDER_EDIT_BEGIN = (
+    """
+mutation OrderEditBegin($id: ID!) {
+  orderEditBegin(id: $id) {
+    calculatedOrder { ...calculated }
+    orderEditSession { id }
+    userErrors { field message }
+  }
+}
+"""
+    + _calculated_fragment
+)
+
+ORDER_EDIT_ADD_VARIANT = (
+    """
+mutation OrderEditAddVariant($id: ID!, $variantId: ID!, $quantity: Int!, $locationId: ID, $allowDuplicates: Boolean) {
+  orderEditAddVariant(
+    id: $id, variantId: $variantId, quantity: $quantity, locationId: $locationId, allowDuplicates: $allowDuplicates
+  ) {
+    calculatedLineItem { ...calculatedLine }
+    calculatedOrder { ...calculated }
+    orderEditSession { id }
+    userErrors { field message }
+  }
+}
+"""
+    + _calculated_fragment
+)
+
+ORDER_EDIT_SET_QUANTITY = (
+    """
+mutation OrderEditSetQuantity($id: ID!, $lineItemId: ID!, $quantity: Int!, $restock: Boolean) {
+  orderEditSetQuantity(id: $id, lineItemId: $lineItemId, quantity: $quantity, restock: $restock) {
+    calculatedLineItem { ...calculatedLine }
+    calculatedOrder { ...calculated }
+    userErrors { field message }
+  }
+}
+"""
+    + _calculated_fragment
+)
+
+ORDER_EDIT_COMMIT = """
+mutation OrderEditCommit($id: ID!, $staffNote: String) {
+  orderEditCommit(id: $id, notifyCustomer: false, staffNote: $staffNote) {
+    order { id edited updatedAt currentTotalPriceSet { shopMoney { amount } }
+      lineItems(first: 20) { nodes { id quantity currentQuantity variant { id } } } }
+    successMessages
+    userErrors { field message }
+  }
+}
+"""
+
+CALCULATED_ORDER = """
+query CalculatedOrder($id: ID!) {
+  node(id: $id) {
+    id
+    ... on CalculatedOrder {
+      committed totalPriceSet { shopMoney { amount } }
+      stagedChanges(first: 10) { nodes {
+        __typename
+        ... on OrderStagedChangeAddVariant { quantity variant { id } }
+        ... on OrderStagedChangeIncrementItem { delta lineItem { id } }
+        ... on OrderStagedChangeDecrementItem { delta restock lineItem { id } }
+      } }
+    }
+  }
+}
+"""
+
 ORDER_CANCEL = """
 mutation OrderCancel($orderId: ID!, $restock: Boolean!, $refund: Boolean) {
   orderCancel(orderId: $orderId, reason: CUSTOMER, restock: $restock, refund: $refund, notifyCustomer: false) {
@@ -260,6 +395,21 @@ mutation RefundCreate($input: RefundInput!, $key: String!) {
   }
 }
 """
+
+REFUND_AMOUNTS = (
+    """
+mutation RefundAmounts($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id totalRefundedSet { ...bag }
+      refundLineItems(first: 10) { nodes { quantity lineItem { id }
+        priceSet { ...bag } subtotalSet { ...bag } totalTaxSet { ...bag } } }
+      refundShippingLines(first: 2) { nodes { subtotalAmountSet { ...bag } taxAmountSet { ...bag } } } }
+    userErrors { field message }
+  }
+}
+"""
+    + _bag_fragment
+)
 
 FULFILLMENT_ORDERS = """
 query FulfillmentOrders($query: String) {
