@@ -182,3 +182,165 @@ def test_orders_cancelled_or_changed_after_sync_are_held_from_posting(ws: Any, s
         for name, order_id in made.items()
     }
     assert orders_posted == {"cancelled": [False], "refunded": [True], "untouched": [True]}
+
+
+ADDRESS = {
+    "firstName": "Ada",
+    "lastName": "Lovelace",
+    "company": "Analytical Engines Ltd",
+    "address1": "12 St James's Square",
+    "address2": "Floor 2",
+    "city": "London",
+    "zip": "SW1Y 4JH",
+    "provinceCode": "LND",
+    "countryCode": "GB",
+    "phone": "+44 20 7946 0000",
+}
+
+
+def test_a_document_takes_every_address_field_of_the_order(ws: Any, shop: str, sandbox: Any) -> None:
+    billing = {**ADDRESS, "company": "", "address1": "1 Bill Street", "city": "Leeds", "countryCode": "IE"}
+    order_id = create_order(
+        sandbox,
+        email="ada@example.com",
+        lineItems=[line("1000", 1, "10.00")],
+        shippingAddress=ADDRESS,
+        billingAddress=billing,
+    )
+    assert ws.run("sync-orders", shop=shop).ok
+    assert (header(ws, order_id)["ship_to_country"], header(ws, order_id)["bill_to_country"]) == ("GB", "IE")
+    assert ws.run("create-sales-documents", shop=shop, order_ids=[order_id]).stats["created"] == 1
+    (doc,) = documents(ws, order_id)
+    ship = {k: doc[f"ship_to_{k}"] for k in ("name", "address", "address_2", "city", "post_code", "county")}
+    assert ship == {
+        "name": "Analytical Engines Ltd",
+        "address": "12 St James's Square",
+        "address_2": "Floor 2",
+        "city": "London",
+        "post_code": "SW1Y 4JH",
+        "county": "LND",
+    }
+    assert doc["ship_to_country_code"] == "GB"
+    assert (doc["bill_to_name"], doc["bill_to_address"], doc["bill_to_city"]) == (
+        "Ada Lovelace",
+        "1 Bill Street",
+        "Leeds",
+    )
+    assert doc["bill_to_country_code"] == "IE"
+
+
+def test_a_gross_priced_order_makes_a_document_with_prices_including_tax(ws: Any, shop: str, sandbox: Any) -> None:
+    # 2 x 12.50 including 25% VAT: 5.00 of the 25.00 is tax; Shopify's total is 25.00 + shipping 4.95
+    vat = [{"title": "VAT", "rate": 0.25, "priceSet": usd("5.00")}]
+    order_id = create_order(
+        sandbox,
+        email="ada@example.com",
+        taxesIncluded=True,
+        lineItems=[{**line("1000", 2, "12.50"), "taxLines": vat}],
+        shippingLines=[
+            {
+                "title": "Post",
+                "priceSet": usd("4.95"),
+                "taxLines": [{"title": "VAT", "rate": 0.25, "priceSet": usd("0.99")}],
+            }
+        ],
+    )
+    assert shopify_current_total(sandbox, order_id) == Decimal("29.95"), "tax is in the prices, not on top"
+    assert ws.run("sync-orders", shop=shop).ok
+    assert header(ws, order_id)["taxes_included"]
+    assert ws.run("create-sales-documents", shop=shop, order_ids=[order_id]).stats["created"] == 1
+    (doc,) = documents(ws, order_id)
+    assert doc["prices_including_tax"]
+    document = ws.erp.sales.get(doc["document_type"], doc["no"])
+    taxes = {x.shopify_line_type: x.amount_including_tax - x.amount for x in document.lines}
+    assert taxes == {"line_item": Decimal("5.00"), "shipping_line": Decimal("0.99")}
+    assert erp_balance(ws, order_id) == Decimal("29.95")
+
+
+PRODUCT = """
+mutation Product($input: ProductSetInput!) {
+  productSet(input: $input, synchronous: true) {
+    product { variants(first: 5) { nodes { id sku } } }
+    userErrors { field message }
+  }
+}"""
+EDIT_BEGIN = """
+mutation Begin($id: ID!) {
+  orderEditBegin(id: $id) { calculatedOrder { id lineItems(first: 20) { nodes { id } } } userErrors { field message } }
+}"""
+EDIT_ADD = """
+mutation Add($id: ID!, $variantId: ID!, $quantity: Int!) {
+  orderEditAddVariant(id: $id, variantId: $variantId, quantity: $quantity) { userErrors { field message } }
+}"""
+EDIT_QUANTITY = """
+mutation Quantity($id: ID!, $lineItemId: ID!, $quantity: Int!) {
+  orderEditSetQuantity(id: $id, lineItemId: $lineItemId, quantity: $quantity) { userErrors { field message } }
+}"""
+EDIT_COMMIT = """
+mutation Commit($id: ID!) { orderEditCommit(id: $id, notifyCustomer: false) { userErrors { field message } } }"""
+
+
+def _variant(sandbox: Any, sku: str, price: str) -> str:
+    """A product with one variant (``sku``) made with productSet; the variant's id."""
+    product = {
+        "title": f"Product {sku}",
+        "productOptions": [{"name": "Title", "values": [{"name": "Default"}]}],
+        "variants": [{"sku": sku, "price": price, "optionValues": [{"optionName": "Title", "name": "Default"}]}],
+    }
+    data = sandbox.post(PRODUCT, {"input": product}).json()["data"]["productSet"]
+    assert not data["userErrors"], data["userErrors"]
+    return str(data["product"]["variants"]["nodes"][0]["id"])
+
+
+def _edit(
+    sandbox: Any, order_id: int, *, add: tuple[str, int] | None = None, quantity: tuple[int, int] | None = None
+) -> None:
+    """An order edit the real way: begin, stage (add a variant, set a line's quantity), commit."""
+
+    def call(document: str, variables: dict[str, Any], field: str) -> dict[str, Any]:
+        body = sandbox.post(document, variables).json()
+        assert "errors" not in body, body
+        result = body["data"][field]
+        assert not result["userErrors"], result["userErrors"]
+        return dict(result)
+
+    calculated = call(EDIT_BEGIN, {"id": order_gid(order_id)}, "orderEditBegin")["calculatedOrder"]
+    if add is not None:
+        call(EDIT_ADD, {"id": calculated["id"], "variantId": add[0], "quantity": add[1]}, "orderEditAddVariant")
+    if quantity is not None:
+        line = calculated["lineItems"]["nodes"][quantity[0]]["id"]
+        call(
+            EDIT_QUANTITY, {"id": calculated["id"], "lineItemId": line, "quantity": quantity[1]}, "orderEditSetQuantity"
+        )
+    call(EDIT_COMMIT, {"id": calculated["id"]}, "orderEditCommit")
+
+
+def test_an_edit_after_the_document_is_a_conflict_that_says_what_changed(ws: Any, shop: str, sandbox: Any) -> None:
+    cap = _variant(sandbox, "3000", "7.00")
+    ws.erp.items.add("3000", description="Cap", unit_price=Decimal("7.00"))
+    order_id = create_order(sandbox, email="ada@example.com", lineItems=[{**line("1000", 1, "10.00"), "title": "Mug"}])
+    assert ws.run("sync-orders", shop=shop).ok
+    assert ws.run("create-sales-documents", shop=shop, order_ids=[order_id]).stats["created"] == 1
+    _edit(sandbox, order_id, add=(cap, 2), quantity=(0, 3))
+    assert ws.run("sync-orders", shop=shop).stats["conflicts"] == 1
+    stored = header(ws, order_id)
+    assert stored["has_conflict"] and "edited in Shopify" in stored["conflict_reason"]
+    assert "'Mug' quantity 1 -> 3" in stored["conflict_reason"], stored["conflict_reason"]
+    assert "added (2)" in stored["conflict_reason"], stored["conflict_reason"]
+    (doc,) = documents(ws, order_id)
+    assert [x.quantity for x in ws.erp.sales.get(doc["document_type"], doc["no"]).lines] == [1], "left for a person"
+
+
+def test_an_edit_before_the_document_simply_makes_the_edited_document(ws: Any, shop: str, sandbox: Any) -> None:
+    order_id = create_order(
+        sandbox, email="ada@example.com", lineItems=[line("1000", 1, "10.00"), line("2000", 1, "25.00")]
+    )
+    assert ws.run("sync-orders", shop=shop).ok
+    _edit(sandbox, order_id, quantity=(1, 0))  # the hoodie is taken off the order
+    _edit(sandbox, order_id, quantity=(0, 4))  # and four mugs instead of one
+    assert ws.run("sync-orders", shop=shop).stats.get("conflicts", 0) == 0
+    assert ws.run("create-sales-documents", shop=shop, order_ids=[order_id]).stats["created"] == 1
+    (doc,) = documents(ws, order_id)
+    lines = ws.erp.sales.get(doc["document_type"], doc["no"]).lines
+    assert [(x.no, x.quantity) for x in lines] == [("1000", 4)]
+    assert erp_balance(ws, order_id) == shopify_current_total(sandbox, order_id) == Decimal("40.00")
