@@ -15,6 +15,7 @@ import threading
 
 import schedule
 
+from shopops.queue.outages import log_failure
 from shopops.queue.store import QueueStore
 from shopops.queue.worker import LOST_AFTER_S, Worker
 
@@ -58,8 +59,8 @@ class Scheduler:
                 log.info("tick: %s, recovered %s", promoted, recovered)
             if self.worker is not None:
                 self.worker.wakeup.notify()
-        except Exception:  # `schedule` does not catch; one bad tick must not end the loop
-            log.exception("scheduler tick failed")
+        except Exception as exc:  # `schedule` does not catch; one bad tick must not end the loop
+            log_failure(log, "scheduler tick failed", exc)
 
     def prune(self) -> None:
         """Delete log entries older than the retention. Never raises."""
@@ -67,8 +68,8 @@ class Scheduler:
             removed = self.store.prune(self.keep_log)
             if removed:
                 log.info("pruned %d log entries older than %s", removed, self.keep_log)
-        except Exception:
-            log.exception("pruning failed")
+        except Exception as exc:
+            log_failure(log, "pruning failed", exc)
 
     def run(self, *, duration_s: float | None = None) -> None:
         """Tick until ``stop()`` (a signal) or ``duration_s`` seconds have passed."""

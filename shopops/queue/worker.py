@@ -19,6 +19,7 @@ from collections import deque
 from collections.abc import Callable
 
 from shopops.queue.model import Executor, JobEntry, Outcome, Status, next_state
+from shopops.queue.outages import log_failure
 from shopops.queue.store import Finished, QueueStore
 from shopops.queue.wakeup import PostgresChannel, Wakeup, channel_for, poll_interval, subscribe, unsubscribe
 from shopops.store.types import utcnow
@@ -181,9 +182,9 @@ class Worker:
                 done = self._take_pending(0.0)
                 try:
                     claimed = self.store.settle(self.id, done, size)
-                except Exception:
+                except Exception as exc:
                     self._put_back(done)
-                    log.exception("finishing or claiming failed; retrying")
+                    log_failure(log, "finishing or claiming failed", exc)
                     self._stopping.wait(1.0)
                     continue
                 with self._lock:
@@ -249,9 +250,9 @@ class Worker:
                     self.store.release(released, self.id)
                 if done:
                     self.store.settle(self.id, done, 0)
-            except Exception:
+            except Exception as exc:
                 self._put_back(done)
-                log.exception("flushing finished runs failed; retrying")
+                log_failure(log, "flushing finished runs failed", exc)
             if released or done:
                 self.wakeup.notify()
 
@@ -357,5 +358,5 @@ class Worker:
                 recovered = self.store.recover_lost(self.lost_after_s)
                 if recovered:
                     log.warning("janitor recovered entries %s of lost workers", recovered)
-            except Exception:
-                log.exception("heartbeat failed")
+            except Exception as exc:
+                log_failure(log, "heartbeat failed", exc)
