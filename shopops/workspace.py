@@ -35,6 +35,7 @@ class Workspace:
         self.shops = ShopRegistry(engine)
         self.erp = Erp(engine)
         self.queue = JobQueue(engine, executor=self._execute, validator=self._validate)
+        self._closed = False
 
     # --- reports ---------------------------------------------------------------------------------------
 
@@ -150,8 +151,15 @@ class Workspace:
         return Outcome(stats=stats, api_cost=ctx.api_cost())
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections and mark the workspace closed (see ``closed``)."""
+        self._closed = True
         self.engine.dispose()
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` ran. The engine would quietly reconnect, so views ask this before acting:
+        a closed workspace usually means its notebook also stopped the sandbox or worker it talked to."""
+        return self._closed
 
     def __enter__(self) -> Workspace:
         return self
@@ -160,6 +168,8 @@ class Workspace:
         self.close()
 
     def __repr__(self) -> str:
+        if self._closed:
+            return f"<shopops workspace on {safe_url(self.engine)}: closed>"
         return f"<shopops workspace on {safe_url(self.engine)}: {len(self.shops)} shops>"
 
 

@@ -146,7 +146,12 @@ class JobQueueView(WidgetView):
         return self.filters[name].value
 
     def refresh(self) -> None:
-        """Read entries and log again with the current filters and redraw tables and charts."""
+        """Read entries and log again with the current filters and redraw tables and charts.
+
+        On a closed workspace nothing is read: one line says so, and a background refresh ends.
+        """
+        if self.refuse_if_closed(self.message):
+            return
         with self._lock:
             self._refreshing = threading.get_ident()
             try:
@@ -229,6 +234,8 @@ class JobQueueView(WidgetView):
         if log_id is None:
             self.details.value = ""
             return ""
+        if self.refuse_if_closed(self.message):
+            return ""
         rows = self.log_frame[self.log_frame["id"] == log_id]
         error = text_or_none(rows.iloc[0]["error"]) if len(rows) else None
         trace = self.ws.queue.traceback(log_id)
@@ -246,6 +253,8 @@ class JobQueueView(WidgetView):
         """Apply a queue action (a key of ``ACTIONS``) to an entry (default: the selected one)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+        if self.refuse_if_closed(self.message):
+            return None
         target = entry_id if entry_id is not None else self.entry_select.value
         if target is None:
             self.message.value = message_html("Choose an entry first.", "error")
@@ -290,6 +299,8 @@ class JobQueueView(WidgetView):
         self.message.value = message_html(f"Auto refresh stopped: {type(exc).__name__}: {exc}", "error")
 
     def _tick(self) -> bool:
+        if self.refuse_if_closed(self.message):
+            return False  # the background refresh ends with the workspace
         self.refresh()
         return True
 

@@ -74,6 +74,8 @@ class RunPanel(WidgetView):
 
     def refresh_reports(self) -> None:
         """Rebuild the buttons from ``ws.reports`` (reports registered since the panel was made appear)."""
+        if self.buttons and self.refuse_if_closed(self.status):
+            return
         reports = self.ws.reports
         buttons = {}
         for row in reports.itertuples(index=False):
@@ -102,9 +104,16 @@ class RunPanel(WidgetView):
         return value
 
     def run(self, report: str) -> JobEntry | RunResult | None:
-        """Run ``report`` for the chosen shop, as a button click does; the JobEntry or RunResult."""
+        """Run ``report`` for the chosen shop, as a button click does; the JobEntry or RunResult.
+
+        On a closed workspace nothing runs (no call, no retries): one line says so and None is returned.
+        """
         self.last_error = None
         self.result.value = ""
+        if self.refuse_if_closed(self.status):
+            self.last_error = "workspace closed"
+            self.progress.bar_style = "danger"
+            return None
         try:
             params = self._parsed_params()
         except ValueError as exc:
@@ -166,6 +175,9 @@ class RunPanel(WidgetView):
         poller.start()
 
     def _poll(self, entry_id: int) -> bool:
+        if self.refuse_if_closed(self.status):
+            self.progress.bar_style = "warning"
+            return False
         try:
             entry = self.ws.queue.get(entry_id)
         except NotFound:

@@ -81,8 +81,12 @@ class ShopCard(WidgetView):
     def save(self, name: str, value: Any, previous: Any = None) -> bool:
         """Save one setting through ``ws.shops.set``; on a refusal show why and restore the stored value.
 
-        Returns True when saved. Changing a control calls this; call it directly to save from code.
+        Returns True when saved. Changing a control calls this; call it directly to save from code. On a
+        closed workspace nothing is saved: the control goes back to ``previous`` and one line says why.
         """
+        if self.refuse_if_closed(self.status):
+            self._restore_value(name, previous)
+            return False
         try:
             self.ws.shops.set(self.shop_code, **{name: value})
         except ConfigError as exc:
@@ -99,15 +103,21 @@ class ShopCard(WidgetView):
         return True
 
     def _restore(self, name: str, previous: Any) -> None:
-        stored = getattr(self.ws.shops[self.shop_code].settings, name, previous)
+        self._restore_value(name, getattr(self.ws.shops[self.shop_code].settings, name, previous))
+
+    def _restore_value(self, name: str, value: Any) -> None:
+        if value is None:
+            return
         self._restoring = True
         try:
-            self.controls[name].value = stored
+            self.controls[name].value = value
         finally:
             self._restoring = False
 
     def reload(self) -> None:
         """Show the card as stored now (after a change made elsewhere, e.g. the CLI)."""
+        if self.refuse_if_closed(self.status):
+            return
         settings = self.ws.shops[self.shop_code].settings
         self._restoring = True
         try:
