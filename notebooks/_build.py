@@ -107,8 +107,11 @@ GETTING_STARTED = notebook(
 
 SHOP_CARD = notebook(
     "The shop card",
-    "Every setting of the shop card as a form. A change is saved at once through `ws.shops.set`; a value the "
-    "card refuses shows its reason next to the field and the stored value comes back.",
+    "Every setting of the shop card as a form, in the groups of Business Central's Shopify Shop card (General, "
+    "Order processing, Product/price sync, Inventory, Customers, Shipments/fulfillments), each with its help "
+    "text; hover a label to see the setting's name, the one code and `shopops shop set` use. A change is saved "
+    "at once through `ws.shops.set`; a value the card refuses shows its reason next to the field and the stored "
+    "value comes back.",
     code("from IPython.display import HTML\n\nfrom shopops.ui import ShopCard\n\ncard = ShopCard(ws, shop)\ncard"),
     md("The controls can be driven from code too (this is what the tests do):"),
     code('card.controls["logging_mode"].value = "all"\nws.shops[shop].settings.logging_mode'),
@@ -118,8 +121,11 @@ SHOP_CARD = notebook(
         'card.controls["price_change_limit_pct"].value, ws.shops[shop].settings.price_change_limit_pct'
     ),
     code('card.controls["logging_mode"].value = "error_only"  # back to the default'),
-    md("What every setting means (from `ShopSettings.describe()`):"),
-    code("import pandas as pd\n\npd.DataFrame(shopops.ShopSettings.describe())"),
+    md("What every setting means, group by group (from `ShopSettings.describe()`):"),
+    code(
+        "import pandas as pd\n\n"
+        'pd.DataFrame(shopops.ShopSettings.describe())[["group", "label", "name", "default", "choices", "doc"]]'
+    ),
 )
 
 RUN_SYNCS = notebook(

@@ -158,7 +158,7 @@ def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
             # the shop card: background syncs off, then on again, saved each time
-            checkbox = page.locator(".widget-checkbox", has_text="allow_background_sync").locator("input")
+            checkbox = page.locator(".widget-checkbox", has_text="Allow background syncs").locator("input")
             checkbox.wait_for(timeout=120_000)
             assert checkbox.is_checked()
             checkbox.click()
