@@ -16,6 +16,7 @@ result (stats, API cost, error) is shown.
 from __future__ import annotations
 
 import json
+import numbers
 from typing import Any
 
 import ipywidgets as w
@@ -31,6 +32,16 @@ POLL_S = 0.5
 """Seconds between two looks at a queued entry."""
 
 MODES = {"as the shop card says": None, "background": True, "foreground": False}
+
+SELF_TESTS = ("noop", "pause")
+"""Reports that test the queue itself; their buttons sit apart from the syncs."""
+
+
+def caption(name: str, bc_id: object) -> str:
+    """A button's text: the report's whole name, and its BC report number when it has one."""
+    if not isinstance(bc_id, numbers.Real) or bc_id != bc_id:  # None, or NaN (a float column: some have none)
+        return name
+    return f"{name} ({round(bc_id)})"
 
 
 class RunPanel(WidgetView):
@@ -53,6 +64,7 @@ class RunPanel(WidgetView):
         self.output = w.Output()
         self.buttons: dict[str, w.Button] = {}
         self.button_box = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.self_test_box = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.last_result: RunResult | None = None
         self.last_entry: JobEntry | None = None
         self.last_error: str | None = None
@@ -62,7 +74,10 @@ class RunPanel(WidgetView):
             [
                 w.HBox([self.shop, self.mode]),
                 self.params,
+                w.HTML(value="<b>Reports</b>"),
                 self.button_box,
+                w.HTML(value='<small style="color:#6b7280">Queue self-tests (no shop needed)</small>'),
+                self.self_test_box,
                 self.status,
                 self.progress,
                 self.result,
@@ -80,12 +95,17 @@ class RunPanel(WidgetView):
         buttons = {}
         for row in reports.itertuples(index=False):
             name = str(row.name)
-            button = self.buttons.get(name) or w.Button(description=name, tooltip=str(row.description))
+            button = self.buttons.get(name) or w.Button(
+                description=caption(name, row.bc_id),
+                tooltip=str(row.description),
+                layout=w.Layout(width="auto"),  # the whole name, never cut to "create-sales-docu..."
+            )
             if name not in self.buttons:
                 button.on_click(lambda _b, report=name: self.run(report))
             buttons[name] = button
         self.buttons = buttons
-        self.button_box.children = tuple(buttons.values())
+        self.button_box.children = tuple(b for name, b in buttons.items() if name not in SELF_TESTS)
+        self.self_test_box.children = tuple(b for name, b in buttons.items() if name in SELF_TESTS)
         shops = self.ws.shops.codes()
         if list(self.shop.options) != shops:
             current = self.shop.value
