@@ -20,9 +20,11 @@ import numbers
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 
 from shopops import JobEntry, NotFound, RunResult, ShopopsError, Status
 from shopops.ui._common import Poller, WidgetView, escape, message_html, text_or_none
+from shopops.ui.tables import number_text, seconds_text, stat_columns
 from shopops.workspace import Workspace
 
 ENDED = (Status.FINISHED, Status.ERROR, Status.ON_HOLD)
@@ -172,13 +174,13 @@ class RunPanel(WidgetView):
         self.progress.bar_style = "success" if result.ok else "danger"
         self.progress.description = result.status
         self.status.value = message_html(repr(result), "ok" if result.ok else "error")
-        stats = "".join(
-            f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in sorted(result.stats.items()) if k != "api"
-        )
+        stats = stat_columns(pd.Series([result.stats]))
+        rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in stats.iloc[0].items())
         error = f'<p style="color:#b91c1c">{escape(result.error)}</p>' if result.error else ""
         self.result.value = (
-            f"<table><tr><th>stat</th><th>value</th></tr>{stats}</table>"
-            f"<p>API cost {result.api_cost:g} in {result.duration_s:.1f}s (log entry {result.log_id})</p>{error}"
+            f"<table><tr><th>stat</th><th>value</th></tr>{rows}</table>"
+            f"<p>API cost {number_text(result.api_cost)} in {seconds_text(result.duration_s)} "
+            f"(log entry {result.log_id})</p>{error}"
         )
 
     # --- following a queued entry ----------------------------------------------------------------------
@@ -220,9 +222,12 @@ class RunPanel(WidgetView):
             row = log.iloc[0]
             failed = text_or_none(row["error"])
             error = f'<p style="color:#b91c1c">{escape(failed)}</p>' if failed else ""
+            stats = stat_columns(log["stats"].iloc[:1]).iloc[0]
+            counted = ", ".join(f"{name} {value}" for name, value in stats.items() if value != "")
             self.result.value = (
-                f"<p>Run {escape(row['id'])}: {escape(row['status'])}, {escape(row['duration_s'])}s, "
-                f"API cost {escape(row['api_cost'])}, stats {escape(row['stats'])}</p>{error}"
+                f"<p>Run {escape(row['id'])}: {escape(row['status'])} in {escape(seconds_text(row['duration_s']))}, "
+                f"API cost {escape(number_text(row['api_cost']) or '0')}"
+                f"{'; ' + escape(counted) if counted else ''}</p>{error}"
             )
         return False
 
