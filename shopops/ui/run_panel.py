@@ -56,7 +56,9 @@ class RunPanel(WidgetView):
         self.shop = w.Dropdown(
             options=codes, value=shop_code if shop_code in codes else (codes[0] if codes else None), description="Shop"
         )
-        self.mode = w.ToggleButtons(options=list(MODES), value="as the shop card says", description="Run")
+        self.mode = w.ToggleButtons(
+            options=list(MODES), value="as the shop card says", description="Run", style={"button_width": "auto"}
+        )
         self.params = w.Text(
             value="", placeholder='{"seconds": 2}', description="Parameters", continuous_update=False, tooltip="JSON"
         )

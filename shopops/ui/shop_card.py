@@ -24,6 +24,8 @@ from shopops.ui._common import WidgetView, escape, message_html
 from shopops.workspace import Workspace
 
 _LABEL_WIDTH = "300px"
+_HELP_STYLE = "color:#6b7280;font-size:smaller;line-height:1.35;padding-top:5px"
+"""Help text: grey, small and tight, so that two lines of it stay next to their field."""
 
 
 def _choice_label(value: str) -> str:
@@ -51,7 +53,7 @@ class ShopCard(WidgetView):
         for spec in ShopSettings.describe():
             control = self._control(spec, getattr(shop.settings, spec["name"]))
             error = w.HTML(value="")
-            help_text = w.HTML(value=f'<small style="color:#6b7280">{escape(spec["doc"])}</small>')
+            help_text = w.HTML(value=f'<div style="{_HELP_STYLE}">{escape(spec["doc"])}</div>')
             control.observe(self._on_change, names="value")
             self.controls[spec["name"]] = control
             self.errors[spec["name"]] = error
