@@ -39,6 +39,7 @@ class Workspace:
         self.shops = ShopRegistry(engine)
         self.erp = Erp(engine)
         self.queue = JobQueue(engine, executor=self._execute, validator=self._validate)
+        self._closed = False
 
     # --- reports ---------------------------------------------------------------------------------------
 
@@ -176,8 +177,15 @@ class Workspace:
         )
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections and mark the workspace closed (see ``closed``)."""
+        self._closed = True
         self.engine.dispose()
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` ran. The engine would quietly reconnect, so views ask this before acting:
+        a closed workspace usually means its notebook also stopped the sandbox or worker it talked to."""
+        return self._closed
 
     def __enter__(self) -> Workspace:
         return self
@@ -186,6 +194,8 @@ class Workspace:
         self.close()
 
     def __repr__(self) -> str:
+        if self._closed:
+            return f"<shopops workspace on {safe_url(self.engine)}: closed>"
         return f"<shopops workspace on {safe_url(self.engine)}: {len(self.shops)} shops>"
 
 

@@ -48,10 +48,30 @@ def message_html(text: str, kind: str = "info") -> str:
     return f'<span style="color:{colour}">{escape(text)}</span>'
 
 
+def closed_line(view: str) -> str:
+    """The one line a view shows when its workspace is closed, saying how to get a working view back."""
+    return (
+        "This workspace is closed (ws.close() ran), so nothing was done: "
+        f"reopen it with ws = shopops.open(db) and make a new {view}."
+    )
+
+
 class WidgetView:
     """Base of the views: ``.widget`` is the root widget; displaying the view displays it."""
 
     widget: w.Widget
+    ws: Any
+
+    def refuse_if_closed(self, message: w.HTML) -> bool:
+        """True, with one line in ``message``, when the view's workspace is closed; the caller then stops.
+
+        A closed workspace in a notebook usually means the sandbox and the worker stopped with it, so any
+        call would only spend its time in connection retries; a click answers at once instead.
+        """
+        if not getattr(self.ws, "closed", False):
+            return False
+        message.value = message_html(closed_line(f"{type(self).__name__}(ws, ...)"), "error")
+        return True
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

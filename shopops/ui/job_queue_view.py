@@ -8,14 +8,14 @@
     view.start_auto_refresh(5)                   # re-read every 5 s in a daemon thread; stop_auto_refresh()
 
 Every action is a call on ``ws.queue`` (set_ready, set_on_hold, restart, run_once, delete); the view
-only shows what the queue says. Tables are HTML rendered from a pandas Styler and charts are PNGs,
-so a background refresh only sets widget values and never touches the kernel's output.
+only shows what the queue says. Tables are HTML rendered from a pandas Styler of ``tables`` (durations
+as "0.04 s", one column per stat, dates on one line) and charts are PNGs, so a background refresh only
+sets widget values and never touches the kernel's output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from typing import Any
 
@@ -26,7 +26,8 @@ from pandas.io.formats.style import Styler
 
 from shopops import ShopopsError
 from shopops.ui import plots
-from shopops.ui._common import STATUS_COLOURS, Poller, WidgetView, escape, message_html, text_or_none
+from shopops.ui._common import Poller, WidgetView, escape, message_html, text_or_none
+from shopops.ui.tables import entries_table, log_table, style_by_status, when_text
 from shopops.workspace import Workspace
 
 ENTRY_STATUSES = ("ready", "in_process", "error", "on_hold", "finished", "waiting")
@@ -45,34 +46,6 @@ CHARTS_TAB = 2
 
 LOG_LIMIT = 500
 """Newest log rows the view reads at most."""
-
-ENTRY_COLUMNS_SHOWN = ["id", "report", "shop", "category", "status", "next_run", "recurrence", "attempts", "error"]
-LOG_COLUMNS_SHOWN = ["id", "entry_id", "report", "shop", "status", "start", "duration_s", "api_cost", "error", "stats"]
-
-
-def style_by_status(frame: pd.DataFrame) -> Styler:
-    """A Styler that colours the status column (ready blue, in process yellow, error red, ...)."""
-
-    def colour(value: Any) -> str:
-        return f"background-color: {STATUS_COLOURS[value]}" if value in STATUS_COLOURS else ""
-
-    shown = frame.copy()
-    for column in shown.columns:
-        if isinstance(shown[column].dtype, pd.DatetimeTZDtype):
-            shown[column] = shown[column].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
-    if "stats" in shown.columns:
-        shown["stats"] = shown["stats"].map(_short_json)
-    styler = shown.style.hide(axis="index")
-    if "status" in shown.columns:
-        styler = styler.map(colour, subset=["status"])
-    return styler.format(na_rep="")
-
-
-def _short_json(value: Any, limit: int = 80) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    text = json.dumps(value, default=str, sort_keys=True)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _day_start(day: dt.date | None, plus_days: int = 0) -> dt.datetime | None:
@@ -146,7 +119,12 @@ class JobQueueView(WidgetView):
         return self.filters[name].value
 
     def refresh(self) -> None:
-        """Read entries and log again with the current filters and redraw tables and charts."""
+        """Read entries and log again with the current filters and redraw tables and charts.
+
+        On a closed workspace nothing is read: one line says so, and a background refresh ends.
+        """
+        if self.refuse_if_closed(self.message):
+            return
         with self._lock:
             self._refreshing = threading.get_ident()
             try:
@@ -178,10 +156,8 @@ class JobQueueView(WidgetView):
 
     def _draw(self) -> None:
         entries, log = self.entries_frame, self.log_frame
-        self.entries_html.value = (
-            style_by_status(entries[ENTRY_COLUMNS_SHOWN]).to_html() if len(entries) else "<i>no entries</i>"
-        )
-        self.log_html.value = style_by_status(log[LOG_COLUMNS_SHOWN]).to_html() if len(log) else "<i>no runs</i>"
+        self.entries_html.value = self.styled_entries().to_html() if len(entries) else "<i>no entries</i>"
+        self.log_html.value = self.styled_log().to_html() if len(log) else "<i>no runs</i>"
         entry_options = [
             (f"#{r['id']} {r['report']} {r['shop'] or ''} ({r['status']})", int(r["id"]))
             for r in entries.to_dict("records")
@@ -191,7 +167,7 @@ class JobQueueView(WidgetView):
         ids = [value for _label, value in entry_options]
         self.entry_select.value = current if current in ids else (ids[0] if ids else None)
         log_options = [
-            (f"#{r['id']} {r['report']} {r['shop'] or ''} {r['status']} {r['start']:%Y-%m-%d %H:%M:%S}", int(r["id"]))
+            (f"#{r['id']} {r['report']} {r['shop'] or ''} {r['status']} {when_text(r['start'])}", int(r["id"]))
             for r in log.to_dict("records")
         ]
         selected = self.log_select.value
@@ -215,12 +191,12 @@ class JobQueueView(WidgetView):
         }
 
     def styled_entries(self) -> Styler:
-        """The filtered entries, coloured by status."""
-        return style_by_status(self.entries_frame[ENTRY_COLUMNS_SHOWN])
+        """The filtered entries as people read them (``tables.entries_table``), coloured by status."""
+        return style_by_status(entries_table(self.entries_frame))
 
     def styled_log(self) -> Styler:
-        """The filtered log, coloured by status."""
-        return style_by_status(self.log_frame[LOG_COLUMNS_SHOWN])
+        """The filtered log as people read it (``tables.log_table``: stats as columns), coloured by status."""
+        return style_by_status(log_table(self.log_frame))
 
     # --- details and actions ---------------------------------------------------------------------------
 
@@ -228,6 +204,8 @@ class JobQueueView(WidgetView):
         """Show (and return as HTML) the error and traceback of one run."""
         if log_id is None:
             self.details.value = ""
+            return ""
+        if self.refuse_if_closed(self.message):
             return ""
         rows = self.log_frame[self.log_frame["id"] == log_id]
         error = text_or_none(rows.iloc[0]["error"]) if len(rows) else None
@@ -246,6 +224,8 @@ class JobQueueView(WidgetView):
         """Apply a queue action (a key of ``ACTIONS``) to an entry (default: the selected one)."""
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+        if self.refuse_if_closed(self.message):
+            return None
         target = entry_id if entry_id is not None else self.entry_select.value
         if target is None:
             self.message.value = message_html("Choose an entry first.", "error")
@@ -290,6 +270,8 @@ class JobQueueView(WidgetView):
         self.message.value = message_html(f"Auto refresh stopped: {type(exc).__name__}: {exc}", "error")
 
     def _tick(self) -> bool:
+        if self.refuse_if_closed(self.message):
+            return False  # the background refresh ends with the workspace
         self.refresh()
         return True
 

@@ -16,12 +16,15 @@ result (stats, API cost, error) is shown.
 from __future__ import annotations
 
 import json
+import numbers
 from typing import Any
 
 import ipywidgets as w
+import pandas as pd
 
 from shopops import JobEntry, NotFound, RunResult, ShopopsError, Status
 from shopops.ui._common import Poller, WidgetView, escape, message_html, text_or_none
+from shopops.ui.tables import number_text, seconds_text, stat_columns
 from shopops.workspace import Workspace
 
 ENDED = (Status.FINISHED, Status.ERROR, Status.ON_HOLD)
@@ -31,6 +34,16 @@ POLL_S = 0.5
 """Seconds between two looks at a queued entry."""
 
 MODES = {"as the shop card says": None, "background": True, "foreground": False}
+
+SELF_TESTS = ("noop", "pause")
+"""Reports that test the queue itself; their buttons sit apart from the syncs."""
+
+
+def caption(name: str, bc_id: object) -> str:
+    """A button's text: the report's whole name, and its BC report number when it has one."""
+    if not isinstance(bc_id, numbers.Real) or bc_id != bc_id:  # None, or NaN (a float column: some have none)
+        return name
+    return f"{name} ({round(bc_id)})"
 
 
 class RunPanel(WidgetView):
@@ -43,7 +56,9 @@ class RunPanel(WidgetView):
         self.shop = w.Dropdown(
             options=codes, value=shop_code if shop_code in codes else (codes[0] if codes else None), description="Shop"
         )
-        self.mode = w.ToggleButtons(options=list(MODES), value="as the shop card says", description="Run")
+        self.mode = w.ToggleButtons(
+            options=list(MODES), value="as the shop card says", description="Run", style={"button_width": "auto"}
+        )
         self.params = w.Text(
             value="", placeholder='{"seconds": 2}', description="Parameters", continuous_update=False, tooltip="JSON"
         )
@@ -53,6 +68,7 @@ class RunPanel(WidgetView):
         self.output = w.Output()
         self.buttons: dict[str, w.Button] = {}
         self.button_box = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.self_test_box = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.last_result: RunResult | None = None
         self.last_entry: JobEntry | None = None
         self.last_error: str | None = None
@@ -62,7 +78,10 @@ class RunPanel(WidgetView):
             [
                 w.HBox([self.shop, self.mode]),
                 self.params,
+                w.HTML(value="<b>Reports</b>"),
                 self.button_box,
+                w.HTML(value='<small style="color:#6b7280">Queue self-tests (no shop needed)</small>'),
+                self.self_test_box,
                 self.status,
                 self.progress,
                 self.result,
@@ -74,16 +93,23 @@ class RunPanel(WidgetView):
 
     def refresh_reports(self) -> None:
         """Rebuild the buttons from ``ws.reports`` (reports registered since the panel was made appear)."""
+        if self.buttons and self.refuse_if_closed(self.status):
+            return
         reports = self.ws.reports
         buttons = {}
         for row in reports.itertuples(index=False):
             name = str(row.name)
-            button = self.buttons.get(name) or w.Button(description=name, tooltip=str(row.description))
+            button = self.buttons.get(name) or w.Button(
+                description=caption(name, row.bc_id),
+                tooltip=str(row.description),
+                layout=w.Layout(width="auto"),  # the whole name, never cut to "create-sales-docu..."
+            )
             if name not in self.buttons:
                 button.on_click(lambda _b, report=name: self.run(report))
             buttons[name] = button
         self.buttons = buttons
-        self.button_box.children = tuple(buttons.values())
+        self.button_box.children = tuple(b for name, b in buttons.items() if name not in SELF_TESTS)
+        self.self_test_box.children = tuple(b for name, b in buttons.items() if name in SELF_TESTS)
         shops = self.ws.shops.codes()
         if list(self.shop.options) != shops:
             current = self.shop.value
@@ -102,9 +128,16 @@ class RunPanel(WidgetView):
         return value
 
     def run(self, report: str) -> JobEntry | RunResult | None:
-        """Run ``report`` for the chosen shop, as a button click does; the JobEntry or RunResult."""
+        """Run ``report`` for the chosen shop, as a button click does; the JobEntry or RunResult.
+
+        On a closed workspace nothing runs (no call, no retries): one line says so and None is returned.
+        """
         self.last_error = None
         self.result.value = ""
+        if self.refuse_if_closed(self.status):
+            self.last_error = "workspace closed"
+            self.progress.bar_style = "danger"
+            return None
         try:
             params = self._parsed_params()
         except ValueError as exc:
@@ -143,13 +176,13 @@ class RunPanel(WidgetView):
         self.progress.bar_style = "success" if result.ok else "danger"
         self.progress.description = result.status
         self.status.value = message_html(repr(result), "ok" if result.ok else "error")
-        stats = "".join(
-            f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in sorted(result.stats.items()) if k != "api"
-        )
+        stats = stat_columns(pd.Series([result.stats]))
+        rows = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in stats.iloc[0].items())
         error = f'<p style="color:#b91c1c">{escape(result.error)}</p>' if result.error else ""
         self.result.value = (
-            f"<table><tr><th>stat</th><th>value</th></tr>{stats}</table>"
-            f"<p>API cost {result.api_cost:g} in {result.duration_s:.1f}s (log entry {result.log_id})</p>{error}"
+            f"<table><tr><th>stat</th><th>value</th></tr>{rows}</table>"
+            f"<p>API cost {number_text(result.api_cost)} in {seconds_text(result.duration_s)} "
+            f"(log entry {result.log_id})</p>{error}"
         )
 
     # --- following a queued entry ----------------------------------------------------------------------
@@ -166,6 +199,9 @@ class RunPanel(WidgetView):
         poller.start()
 
     def _poll(self, entry_id: int) -> bool:
+        if self.refuse_if_closed(self.status):
+            self.progress.bar_style = "warning"
+            return False
         try:
             entry = self.ws.queue.get(entry_id)
         except NotFound:
@@ -188,9 +224,12 @@ class RunPanel(WidgetView):
             row = log.iloc[0]
             failed = text_or_none(row["error"])
             error = f'<p style="color:#b91c1c">{escape(failed)}</p>' if failed else ""
+            stats = stat_columns(log["stats"].iloc[:1]).iloc[0]
+            counted = ", ".join(f"{name} {value}" for name, value in stats.items() if value != "")
             self.result.value = (
-                f"<p>Run {escape(row['id'])}: {escape(row['status'])}, {escape(row['duration_s'])}s, "
-                f"API cost {escape(row['api_cost'])}, stats {escape(row['stats'])}</p>{error}"
+                f"<p>Run {escape(row['id'])}: {escape(row['status'])} in {escape(seconds_text(row['duration_s']))}, "
+                f"API cost {escape(number_text(row['api_cost']) or '0')}"
+                f"{'; ' + escape(counted) if counted else ''}</p>{error}"
             )
         return False
 

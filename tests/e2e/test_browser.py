@@ -117,6 +117,17 @@ def _shop_allows_background(db: Path) -> bool:
         ws.close()
 
 
+def _sync_orders_entries(db: Path) -> list[int]:
+    import shopops
+
+    ws = shopops.open(str(db))
+    try:
+        entries = ws.queue.entries(report="sync-orders")
+        return sorted(int(i) for i in entries["id"])
+    finally:
+        ws.close()
+
+
 def _wait(check: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -147,7 +158,7 @@ def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
             # the shop card: background syncs off, then on again, saved each time
-            checkbox = page.locator(".widget-checkbox", has_text="allow_background_sync").locator("input")
+            checkbox = page.locator(".widget-checkbox", has_text="Allow background syncs").locator("input")
             checkbox.wait_for(timeout=120_000)
             assert checkbox.is_checked()
             checkbox.click()
@@ -156,11 +167,15 @@ def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
             _wait(lambda: _shop_allows_background(db), 60, "the card to save background syncs on")
 
             # run now, as the shop card says (the notebook left the panel in foreground mode): sync-orders
-            # goes into the queue and the kernel's worker runs it
-            page.locator("button", has_text="as the shop card says").first.click()
-            page.locator("button.jupyter-button", has_text="sync-orders").first.click()
+            # goes into the queue and the kernel's worker runs it; the notebook ran one sync-orders already,
+            # so the view must show this new entry finished
             view = page.locator(".jp-OutputArea-output", has_text="auto refresh")
             view.first.wait_for(timeout=60_000)
+            _wait(lambda: len(_sync_orders_entries(db)) == 1, 60, "the notebook's own sync-orders entry")
+            page.locator("button", has_text="as the shop card says").first.click()
+            page.locator("button.jupyter-button", has_text="sync-orders").first.click()
+            _wait(lambda: len(_sync_orders_entries(db)) == 2, 60, "the click to queue a second sync-orders")
+            clicked = str(_sync_orders_entries(db)[-1])
 
             def finished_in_view() -> bool:
                 # Refresh redraws the tables, so read the view's text in one go rather than row handles
@@ -170,7 +185,10 @@ def test_run_syncs_notebook_in_jupyterlab(lab: tuple[str, Path]) -> None:
                     text = view.first.inner_text(timeout=5_000)
                 except PlaywrightError:
                     return False
-                return any("sync-orders" in line and "finished" in line for line in text.splitlines())
+                return any(
+                    line.split("\t", 1)[0].strip() == clicked and "sync-orders" in line and "finished" in line
+                    for line in text.splitlines()
+                )
 
             _wait(finished_in_view, 180, "sync-orders to show finished in the job view")
             # the view may redraw under the cursor; the screenshot is for people, not the verdict

@@ -16,6 +16,19 @@ def test_a_button_per_report_and_the_shop_chooser(ws: shopops.Workspace) -> None
     assert list(panel.shop.options) == ["DEMO"]
 
 
+def test_buttons_show_whole_names_and_self_tests_sit_apart(ws: shopops.Workspace) -> None:
+    panel = RunPanel(ws)
+    specs = ws.reports.set_index("name")
+    for name, button in panel.buttons.items():
+        assert button.description.startswith(name) and button.layout.width == "auto"  # never cut short
+        assert button.tooltip == specs.loc[name, "description"]
+    assert panel.buttons["create-sales-documents"].description == "create-sales-documents (30103)"
+    assert panel.buttons["check-connection"].description == "check-connection"  # no BC number: no "(nan)"
+    assert set(panel.self_test_box.children) == {panel.buttons["noop"], panel.buttons["pause"]}
+    assert not set(panel.self_test_box.children) & set(panel.button_box.children)
+    assert len(panel.button_box.children) + 2 == len(panel.buttons)
+
+
 def test_background_run_is_queued_and_followed_to_finished(ws: shopops.Workspace) -> None:
     ws.shops.set("DEMO", allow_background_sync=True)
     panel = RunPanel(ws, "DEMO", poll_s=0.05)

@@ -1,11 +1,15 @@
-"""ShopCard: one control per setting, saved on change, refusals shown next to the field."""
+"""ShopCard: one control per setting in BC's groups, labelled for people, saved on change, refusals shown."""
 
 from __future__ import annotations
+
+import html
 
 import ipywidgets as w
 
 import shopops
+from shopops.shop_settings import GROUPS
 from shopops.ui import ShopCard
+from shopops.ui._common import walk
 
 
 def test_every_setting_has_a_control_of_its_kind(ws: shopops.Workspace) -> None:
@@ -37,7 +41,7 @@ def test_a_change_is_saved_through_the_workspace(ws: shopops.Workspace) -> None:
     assert settings.logging_mode == "all"
     assert settings.price_change_limit_pct == 20
     assert settings.category == "SHOP-DEMO"
-    assert "Saved category" in card.status.value
+    assert "Saved Job queue category (category)" in card.status.value
     assert all(e.value == "" for e in card.errors.values())
 
 
@@ -63,3 +67,35 @@ def test_reload_shows_changes_made_elsewhere(ws: shopops.Workspace) -> None:
     assert card.controls["enabled"].value is False
     assert "DEMO" in repr(card)
     assert card._repr_mimebundle_()  # displays as its widget
+
+
+def test_every_setting_has_a_group_a_label_and_help_in_one_place() -> None:
+    described = shopops.ShopSettings.describe()
+    for spec in described:
+        assert spec["group"] in GROUPS, spec["name"]
+        assert spec["label"] and spec["label"] != spec["name"] and "_" not in spec["label"], spec["name"]
+        assert len(spec["doc"]) > 15 and spec["doc"].endswith("."), spec["name"]
+    groups = [spec["group"] for spec in described]
+    assert sorted(groups, key=GROUPS.index) == groups  # the card's order: one run of fields per group
+    assert set(groups) == set(GROUPS)
+    assert described[0]["name"] == "allow_background_sync"
+
+
+def test_the_card_shows_groups_labels_tooltips_and_help(ws: shopops.Workspace) -> None:
+    card = ShopCard(ws, "DEMO")
+    assert list(card.groups) == list(GROUPS)
+    assert card.widget.children[2] is card.groups["General"]  # after the shop line and the status line
+    for spec in shopops.ShopSettings.describe():
+        control = card.controls[spec["name"]]
+        assert control.description == spec["label"] and control.tooltip == spec["name"]
+        group = card.groups[spec["group"]]
+        row = next(r for r in group.children if isinstance(r, w.HBox) and control in r.children)
+        help_text = row.children[-1]
+        assert isinstance(help_text, w.HTML) and html.escape(spec["doc"]) in help_text.value
+    first_row = card.groups["General"].children[1]
+    assert card.controls["allow_background_sync"] in first_row.children  # the first setting on the card
+    assert card.controls["allow_background_sync"].description == "Allow background syncs"
+    headings = [c.value for c in walk(card.widget) if isinstance(c, w.HTML) and c.value.startswith("<h4")]
+    assert [h.split(">", 1)[1].split("<", 1)[0] for h in headings] == list(GROUPS)
+    sync_item = card.controls["sync_item"]
+    assert [label for label, _v in sync_item.options] == ["(none)", "to Shopify", "from Shopify"]
