@@ -87,6 +87,17 @@ def shop_show(ctx: click.Context, code: str) -> None:
         click.echo(f"  {name} = {value!r}")
 
 
+@shop.command("scopes")
+def shop_scopes() -> None:
+    """The access scopes a custom app needs for shopops: what each is for, then the list to paste."""
+    from shopops.shopify.scopes import required_scopes, scope_list
+
+    for need in required_scopes():
+        click.echo(f"{need.scope:<34} {', '.join(need.operations)}")
+    click.echo("")
+    click.echo(scope_list())
+
+
 @shop.command("set")
 @click.argument("code")
 @click.argument("settings", nargs=-1, required=True)

@@ -121,3 +121,13 @@ def test_an_unknown_shop_names_the_command_that_adds_it(queued: Path) -> None:
     assert proc.returncode == 1 and len(lines) == 1, proc.stderr
     assert "no shop 'NOPE' (shops: DEMO)" in lines[0]
     assert "`shopops shop add NOPE --url https://" in lines[0] and "ws.shops" not in lines[0]
+
+
+def test_shop_scopes_lists_each_scope_and_the_list_to_paste() -> None:
+    from shopops.shopify.scopes import scope_list
+
+    done = subprocess.run([sys.executable, "-m", "shopops", "shop", "scopes"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1] == scope_list() and "read_orders" in lines[-1] and "write_inventory" in lines[-1]
+    assert any(line.startswith("read_orders") and "SyncGetOrder" in line for line in lines)
