@@ -28,7 +28,7 @@ from shopops.sandbox.http.faults import FaultPlan
 from shopops.shopify import operations
 from shopops.store import tables as t
 from shopops.sync.orders.parse import order_gid
-from tests.integration.sync.sales_documents.shopify_orders import SETTINGS, seed_erp
+from tests.integration.sync.sales_documents.shopify_orders import CANCEL, REFUND, SETTINGS, seed_erp
 
 pytestmark = pytest.mark.slow
 
@@ -44,16 +44,6 @@ CARD = {
     "create_invoices_from_orders": False,
 }
 CHAIN = ("sync-orders", "create-sales-documents", "batch-post-sales-orders", "sync-shipments")
-REFUND = """
-mutation Refund($input: RefundInput!, $key: String!) {
-  refundCreate(input: $input) @idempotent(key: $key) { refund { id } userErrors { field message } }
-}"""
-CANCEL = """
-mutation Cancel($id: ID!) {
-  orderCancel(orderId: $id, reason: CUSTOMER, refund: false, restock: false, notifyCustomer: false) {
-    userErrors { field message }
-  }
-}"""
 GENERATED: list[int] = []  # orders made over the whole run, reported at the end
 _shops = itertools.count(1)
 

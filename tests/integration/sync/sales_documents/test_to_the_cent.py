@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from shopops.store import tables as t
 from shopops.sync import state
 from shopops.sync.orders.parse import order_gid
-from tests.integration.sync.sales_documents.shopify_orders import create_order, header, line, refund, rows, usd
+from tests.integration.sync.sales_documents.shopify_orders import CANCEL, create_order, header, line, refund, rows, usd
 
 AUTO = {"auto_create_orders": True, "return_refund_process": "auto_create", "return_location": "RET"}
 
@@ -138,14 +138,6 @@ def test_an_unmappable_order_is_one_skipped_row_however_often_it_is_tried(
     assert int(mine["count"].iloc[0]) == 3
     assert mine["last_seen_at"].iloc[0] >= mine["created_at"].iloc[0]
     assert "NO-SUCH-SKU" in mine["reason"].iloc[0] or "no item" in mine["reason"].iloc[0]
-
-
-CANCEL = """
-mutation Cancel($id: ID!) {
-  orderCancel(orderId: $id, reason: CUSTOMER, refund: false, restock: false, notifyCustomer: false) {
-    userErrors { field message }
-  }
-}"""
 
 
 def test_orders_cancelled_or_changed_after_sync_are_held_from_posting(ws: Any, shop: str, sandbox: Any) -> None:

@@ -27,6 +27,7 @@ from shopops.sync.orders.parse import order_gid
 from shopops.sync.shipments import api as shipment_api
 from shopops.sync.shipments.sync_shipments import reset_shipment, sync_shipments
 from shopops.sync.values import shopify_id
+from tests.integration.sync.sales_documents.shopify_orders import CANCEL
 
 SHOP = "SBX"
 MAIN, STORE = "gid://shopify/Location/1001", "gid://shopify/Location/1002"
@@ -327,14 +328,6 @@ def test_unknown_outcome_is_settled_before_sending_again(
     [made] = fulfillments(sandbox, order_id)
     assert made["totalQuantity"] == 1 and marker(ws, no) == shopify_id(made["id"])
     assert ctx.stats[how] == 1
-
-
-CANCEL = """
-mutation Cancel($id: ID!) {
-  orderCancel(orderId: $id, reason: CUSTOMER, refund: false, restock: false, notifyCustomer: false) {
-    userErrors { field message }
-  }
-}"""
 
 
 def test_an_order_cancelled_after_posting_is_not_fulfilled_and_says_why(
