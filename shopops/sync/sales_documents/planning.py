@@ -53,10 +53,8 @@ class PlannedDocument:
         """(amount, amount including tax) as the ERP will compute them, invoice discount included."""
         incl = bool(self.header.get("prices_including_tax"))
         priced = [x for x in self.lines if x.type != "comment"]
-        bases = [am.round_amount(_d(x.quantity) * _d(x.unit_price)) - _d(x.line_discount_amount) for x in priced]
-        shares = am.allocate(self.invoice_discount, bases) if self.invoice_discount else [ZERO] * len(priced)
         amount = amount_incl = ZERO
-        for line, share in zip(priced, shares, strict=True):
+        for line, share in zip(priced, self.invoice_discount_shares(), strict=True):
             result = _amounts(line, share, incl)
             amount += result.amount
             amount_incl += result.amount_including_tax

@@ -28,7 +28,8 @@ from shopops.sandbox.http.faults import FaultPlan
 from shopops.shopify import operations
 from shopops.store import tables as t
 from shopops.sync.orders.parse import order_gid
-from tests.integration.sync.sales_documents.shopify_orders import CANCEL, REFUND, SETTINGS, seed_erp
+from tests.integration.sync.sales_documents.shopify_orders import CANCEL, REFUND, SETTINGS, erp_balance, seed_erp
+from tests.integration.sync.sales_documents.shopify_orders import documents as sales_headers
 
 pytestmark = pytest.mark.slow
 
@@ -171,26 +172,6 @@ def _run_chain(ws: Any, code: str, reports: tuple[str, ...] = CHAIN) -> None:
                 break
 
 
-def _money(ws: Any, code: str, order_id: int) -> tuple[int, Decimal]:
-    """(sales documents of the order, their amount including tax less the credit memos')."""
-    sh, sl = t.erp_sales_header, t.erp_sales_line
-    documents: set[str] = set()
-    balance = Decimal(0)
-    with ws.engine.connect() as conn:
-        heads = conn.execute(
-            sa.select(sh.c.document_type, sh.c.no).where(sh.c.shop_code == code, sh.c.shopify_order_id == order_id)
-        ).all()
-        for doc_type, no in heads:
-            if doc_type != "credit_memo":
-                documents.add(no)
-            amounts = conn.execute(
-                sa.select(sl.c.amount_including_tax).where(sl.c.document_type == doc_type, sl.c.document_no == no)
-            ).scalars()
-            total = sum((Decimal(a) for a in amounts), Decimal(0))
-            balance += -total if doc_type == "credit_memo" else total
-    return len(documents), balance
-
-
 def _shipped(ws: Any, code: str, order_id: int) -> int:
     ps, psl = t.erp_posted_shipment, t.erp_posted_shipment_line
     query = (
@@ -262,7 +243,8 @@ def test_order_to_cash_adds_up_to_the_cent(
                 for r in conn.execute(sa.select(t.shopify_order).where(t.shopify_order.c.shop_code == code)).mappings()
             }
         for order_id, spec in made:
-            documents, balance = _money(ws, code, order_id)
+            documents = sum(d["document_type"] != "credit_memo" for d in sales_headers(ws, order_id, code))
+            balance = erp_balance(ws, order_id, code)
             assert documents <= 1, f"order {order_id}: {documents} sales documents"
             live = shop.state.get(order_gid(order_id), "Order")
             if spec["cancel"] != "no":  # cancelled before its import is never imported, as in BC

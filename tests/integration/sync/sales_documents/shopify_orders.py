@@ -103,3 +103,19 @@ def rows(ws: Any, table: sa.Table, **where: Any) -> list[dict[str, Any]]:
 
 def header(ws: Any, order_id: int) -> dict[str, Any]:
     return rows(ws, t.shopify_order, id=order_id)[0]
+
+
+def documents(ws: Any, order_id: int, shop: str | None = None) -> list[dict[str, Any]]:
+    """The ERP's sales headers of a Shopify order (of ``shop`` when the workspace holds several)."""
+    where = {"shopify_order_id": order_id, **({"shop_code": shop} if shop else {})}
+    return rows(ws, t.erp_sales_header, **where)
+
+
+def erp_balance(ws: Any, order_id: int, shop: str | None = None) -> Decimal:
+    """What the ERP says the customer owes for an order: its document less its credit memos."""
+    total = Decimal(0)
+    for doc in documents(ws, order_id, shop):
+        lines = ws.erp.sales.get(doc["document_type"], doc["no"]).lines
+        amount = sum((x.amount_including_tax for x in lines), Decimal(0))
+        total += -amount if doc["document_type"] == "credit_memo" else amount
+    return total

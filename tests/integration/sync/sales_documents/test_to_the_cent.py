@@ -12,26 +12,19 @@ import sqlalchemy as sa
 from shopops.store import tables as t
 from shopops.sync import state
 from shopops.sync.orders.parse import order_gid
-from tests.integration.sync.sales_documents.shopify_orders import CANCEL, create_order, header, line, refund, rows, usd
+from tests.integration.sync.sales_documents.shopify_orders import (
+    CANCEL,
+    create_order,
+    documents,
+    erp_balance,
+    header,
+    line,
+    refund,
+    rows,
+    usd,
+)
 
 AUTO = {"auto_create_orders": True, "return_refund_process": "auto_create", "return_location": "RET"}
-
-
-def documents(ws: Any, order_id: int) -> list[dict[str, Any]]:
-    sh = t.erp_sales_header
-    with ws.engine.connect() as conn:
-        found = conn.execute(sa.select(sh).where(sh.c.shopify_order_id == order_id)).mappings()
-        return [dict(r) for r in found]
-
-
-def erp_balance(ws: Any, order_id: int) -> Decimal:
-    """What the ERP says the customer owes for an order: its document less its credit memos."""
-    total = Decimal(0)
-    for doc in documents(ws, order_id):
-        lines = ws.erp.sales.get(doc["document_type"], doc["no"]).lines
-        amount = sum((x.amount_including_tax for x in lines), Decimal(0))
-        total += -amount if doc["document_type"] == "credit_memo" else amount
-    return total
 
 
 def shopify_current_total(sandbox: Any, order_id: int) -> Decimal:
