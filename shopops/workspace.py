@@ -99,7 +99,9 @@ class Workspace:
         worker = f"foreground:{socket.gethostname()}:{os.getpid()}"
         log_id = self.queue.store.open_foreground_log(None, spec.name, shop, params, worker)
         started = utcnow()
-        bar = tqdm(total=None, desc=spec.name, unit="rec", leave=False)
+        # disable=None: a bar in a terminal or a notebook, nothing when stderr is a pipe or a file (a script's
+        # log would otherwise get one bar per run, and a pipe nobody reads fills up and stops the process)
+        bar = tqdm(total=None, desc=spec.name, unit="rec", leave=False, disable=None)
 
         def progress(done: int, total: int | None, message: str) -> None:
             if total is not None and bar.total != total:

@@ -50,25 +50,17 @@ def test_a_notebook_the_scheduler_and_two_workers_share_one_sqlite_file(tmp_path
     for minutes in (1, 2):  # recurring entries, as the scheduler would run them all day
         ws.queue.enqueue("noop", recurrence=shopops.Recurrence(every_minutes=minutes))
     command = [sys.executable, "-m", "shopops", "--db", url]
+    # each process writes to its own file: a pipe nobody reads during ten minutes would fill and stop it
+    logs = [(tmp_path / f"{name}.log").open("w+") for name in ("scheduler", "worker1", "worker2", "kernel")]
     procs = [
         subprocess.Popen(
-            [*command, "scheduler", "--tick", "1", "--duration", str(SECONDS)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            [*command, "scheduler", "--tick", "1", "--duration", str(SECONDS)], stdout=logs[0], stderr=subprocess.STDOUT
         ),
         *(
-            subprocess.Popen(
-                [*command, "worker", "--threads", "2"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-            )
-            for _ in range(2)
+            subprocess.Popen([*command, "worker", "--threads", "2"], stdout=log, stderr=subprocess.STDOUT)
+            for log in logs[1:3]
         ),
-        subprocess.Popen(
-            [sys.executable, "-c", KERNEL, url, str(SECONDS)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        ),
+        subprocess.Popen([sys.executable, "-c", KERNEL, url, str(SECONDS)], stdout=logs[3], stderr=subprocess.STDOUT),
     ]
     try:
         procs[-1].wait(timeout=SECONDS + 120)
@@ -76,9 +68,16 @@ def test_a_notebook_the_scheduler_and_two_workers_share_one_sqlite_file(tmp_path
     finally:
         for proc in procs[1:3]:
             proc.terminate()
-        outputs = [proc.communicate(timeout=120)[0] for proc in procs]
+        for proc in procs:
+            proc.wait(timeout=120)
+        outputs = []
+        for log in logs:
+            log.seek(0)
+            outputs.append(log.read())
+            log.close()
     kernel = outputs[-1]
     assert procs[-1].returncode == 0 and "kernel:" in kernel, kernel
+    assert kernel.strip().startswith("kernel:"), "a kernel without a terminal prints no progress bars"
     for output in outputs:
         assert LOCKED not in output, output
     with ws.engine.connect() as conn:
