@@ -137,6 +137,24 @@ class ShopSettings:
         "",
         "ERP location of the item lines of created sales documents (blank: none).",
     )
+    order_read: str = _choice(
+        ORDERS,
+        "Order read path",
+        "auto",
+        "batched",
+        "bulk",
+        "per_order",
+        doc="How sync-orders reads orders. Auto: batched pages for a few, a bulk query when the backlog would "
+        "cost more of the API budget than a bulk query takes (from the plan's restore rate); per order: one "
+        "query an order, as BC reads (the slowest).",
+    )
+    order_bulk_threshold: int = _value(
+        ORDERS,
+        "Bulk read from (orders)",
+        0,
+        "With the auto read path, a backlog of at least this many orders is read with a bulk query; 0 chooses "
+        "it from the plan's restore rate.",
+    )
     return_refund_process: str = _choice(
         ORDERS,
         "Return and refund process",

@@ -164,7 +164,7 @@ class Workspace:
 
     @staticmethod
     def _outcome(ctx: RunContext) -> Outcome:
-        stats: dict[str, Any] = dict(ctx.stats)
+        stats: dict[str, Any] = {**ctx.stats, **ctx.notes}
         api = ctx.api_stats()
         if api:
             stats["api"] = api

@@ -27,9 +27,10 @@ def _no_progress(done: int, total: int | None, message: str) -> None:
 class RunContext:
     """A report's view of the world for one run.
 
-    ``stats`` counts read/created/updated/skipped/failed; ``progress(done, total, message)`` shows a bar
-    in the foreground and updates the entry in the background; ``dry_run`` means compute the changes
-    and return them as a DataFrame, write nothing.
+    ``stats`` counts read/created/updated/skipped/failed; ``notes`` holds what is not a count (the read path
+    a run took, the bulk operations it ran), kept beside the counts in the run's log entry;
+    ``progress(done, total, message)`` shows a bar in the foreground and updates the entry in the background;
+    ``dry_run`` means compute the changes and return them as a DataFrame, write nothing.
     """
 
     engine: Engine
@@ -38,6 +39,7 @@ class RunContext:
     dry_run: bool = False
     report: str = ""
     stats: Counter[str] = field(default_factory=Counter)
+    notes: dict[str, Any] = field(default_factory=dict)
     progress: ProgressFn = _no_progress
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("shopops.sync"))
     client_factory: Callable[[], Any] | None = None

@@ -43,18 +43,25 @@ class CostCalculator:
         self.variables = variables
 
     def _fields(self, selection_set: SelectionSetNode | None) -> list[FieldNode]:
-        out: list[FieldNode] = []
+        return [f for f, _ in self._typed_fields(selection_set, None)]
+
+    def _typed_fields(self, selection_set: SelectionSetNode | None, parent: Any) -> list[tuple[FieldNode, Any]]:
+        """The fields of a selection, each with the type it is asked of: a fragment on a type (``... on
+        Refund`` under ``node``) asks for that type's fields, as Shopify costs them."""
+        out: list[tuple[FieldNode, Any]] = []
         if selection_set is None:
             return out
         for sel in selection_set.selections:
             if isinstance(sel, FieldNode):
-                out.append(sel)
+                out.append((sel, parent))
             elif isinstance(sel, InlineFragmentNode):
-                out.extend(self._fields(sel.selection_set))
+                on = self.schema.get_type(sel.type_condition.name.value) if sel.type_condition else parent
+                out.extend(self._typed_fields(sel.selection_set, on or parent))
             elif isinstance(sel, FragmentSpreadNode):
                 frag = self.fragments.get(sel.name.value)
                 if frag is not None:
-                    out.extend(self._fields(frag.selection_set))
+                    on = self.schema.get_type(frag.type_condition.name.value)
+                    out.extend(self._typed_fields(frag.selection_set, on or parent))
         return out
 
     def _arg(self, node: FieldNode, name: str) -> Any:
@@ -81,11 +88,11 @@ class CostCalculator:
 
     def _selection(self, parent: Any, selection_set: SelectionSetNode | None, data: Any, actual: bool) -> int:
         total = 0
-        for node in self._fields(selection_set):
+        for node, owner in self._typed_fields(selection_set, parent):
             name = node.name.value
             if name.startswith("__"):
                 continue
-            ftype = self._field_type(parent, name)
+            ftype = self._field_type(owner, name)
             if ftype is None:
                 continue
             named = get_named_type(ftype)
@@ -93,7 +100,7 @@ class CostCalculator:
                 continue
             key = node.alias.value if node.alias else name
             value = data.get(key) if isinstance(data, dict) else None
-            override = COST_OVERRIDES.get(f"{parent.name}.{name}")
+            override = COST_OVERRIDES.get(f"{owner.name}.{name}")
             if override is not None:
                 total += override
             elif named.name.endswith("Connection"):
@@ -104,8 +111,8 @@ class CostCalculator:
                 total += sum(OBJECT_COST + self._selection(named, node.selection_set, v, actual) for v in value)
             else:
                 count = 1
-                if not actual and _is_list(ftype):
-                    count = int(self._arg(node, "first") or 1)
+                if not actual and _is_list(ftype):  # a list: as long as its first, or nodes(ids:) one per id
+                    count = int(self._arg(node, "first") or len(self._arg(node, "ids") or ()) or 1)
                 total += count * (OBJECT_COST + self._selection(named, node.selection_set, value, actual))
         return total
 

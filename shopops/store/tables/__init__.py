@@ -69,7 +69,7 @@ from shopops.store.tables.queue import (
     job_queue_worker,
 )
 from shopops.store.tables.shops import shop
-from shopops.store.tables.sync_state import skipped_record, sync_cursor
+from shopops.store.tables.sync_state import bulk_read_window, skipped_record, sync_cursor
 
 __all__ = [
     "ENTRY_STATUSES",
@@ -85,6 +85,7 @@ __all__ = [
     "SALES_LINE_TYPES",
     "STOCK_CALCULATIONS",
     "STOCK_ENTRY_TYPES",
+    "bulk_read_window",
     "erp_customer",
     "erp_gl_account",
     "erp_item",

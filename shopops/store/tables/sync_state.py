@@ -1,4 +1,5 @@
-"""What every report remembers between runs (``shopops.sync.state``): cursors and the skipped-record log."""
+"""What every report remembers between runs (``shopops.sync.state``): cursors, the skipped-record log, and the
+bulk reads of orders in progress (``shopops.sync.orders.bulk_windows``)."""
 
 from __future__ import annotations
 
@@ -44,5 +45,29 @@ skipped_record = Table(
 )
 
 
+bulk_read_window = Table(
+    "bulk_read_window",
+    metadata,
+    # one date window of a bulk read (sync-orders' backlogs): its Shopify bulk operation once started, so that
+    # a run killed while it ran resumes that operation instead of starting over; deleted once the read is done
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shop_code", String(20), ForeignKey("shop.code", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("search", Text, nullable=False),
+    Column("window_from", UTCDateTime),
+    Column("window_to", UTCDateTime, nullable=False),
+    Column("expected", Integer),
+    # the cursor the read saves once every window of it is read
+    Column("cursor_to", UTCDateTime, nullable=False),
+    Column("operation_id", String(100)),
+    Column("status", String(20), nullable=False),
+    Column("objects", Integer),
+    Column("orders", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime),
+)
+
+
+Index("ix_bulk_read_window_shop", bulk_read_window.c.shop_code, bulk_read_window.c.kind)
 Index("ix_skipped_record_shop_report", skipped_record.c.shop_code, skipped_record.c.report)
 Index("ix_skipped_record_record", skipped_record.c.record_type, skipped_record.c.record_id)

@@ -67,6 +67,27 @@ def header_ids(conn: Connection, shop: str, order_ids: Iterable[int]) -> set[int
     return set(conn.execute(query).scalars())
 
 
+def updated_ats(conn: Connection, shop: str, order_ids: Iterable[int]) -> dict[int, dt.datetime | None]:
+    """Shopify's ``updatedAt`` of each of ``order_ids`` the mirror holds as Shopify had it then: an order
+    staged with the same time has not changed since it was read, and need not be read again. An order whose
+    data hash an unlink forgot, or whose lines a conflict kept as the document saw them, has no time here:
+    it is read again."""
+    ids = list(order_ids)
+    out: dict[int, dt.datetime | None] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        query = select(HEADER.c.id, HEADER.c.shopify_updated_at, HEADER.c.data_hash, HEADER.c.has_conflict).where(
+            HEADER.c.shop_code == shop, HEADER.c.id.in_(chunk)
+        )
+        out.update(
+            {
+                row.id: row.shopify_updated_at if row.data_hash is not None and not row.has_conflict else None
+                for row in conn.execute(query)
+            }
+        )
+    return out
+
+
 def stage_rows(conn: Connection, shop: str, rows: list[Row], existing: set[int]) -> int:
     """Upsert one page of staging rows (BC's rule: an update, or a new order that is not closed); the
     number staged. ``existing`` holds the ids that have a header (their import action is "update")."""
@@ -91,6 +112,14 @@ def stage_rows(conn: Connection, shop: str, rows: list[Row], existing: set[int])
             conn.execute(insert(STAGING).values(shop_code=shop, **values))
         staged += 1
     return staged
+
+
+def staged_count(engine: Engine, shop: str) -> int:
+    """How many orders of ``shop`` wait in staging."""
+    from sqlalchemy import func
+
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).where(STAGING.c.shop_code == shop)).scalar_one())
 
 
 def staged_rows(engine: Engine, shop: str, batch: int = 200) -> Iterator[Row]:
@@ -243,6 +272,27 @@ def reset_order_cursor(ws_or_engine: Any, shop: str, since: dt.datetime | None) 
     if since is not None and since.tzinfo is None:
         raise ValueError(f"naive datetime {since!r}: pass an aware datetime (UTC)")
     state.set_cursor(engine, shop, CURSOR_KIND, since)
+
+
+#: Columns a checksum leaves out: when this database wrote the row, not what Shopify said.
+LOCAL_COLUMNS = frozenset({"imported_at"})
+
+
+def checksum(engine: Engine, shop: str) -> str:
+    """A hash over every mirror row of ``shop`` (header and related tables, in key order, without the local
+    import time): two mirrors with the same checksum hold the same orders, whichever path read them."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for table in (HEADER, *CHILD_TABLES):
+            columns = [c for c in table.columns if c.name not in LOCAL_COLUMNS]
+            query = select(*columns).where(table.c.shop_code == shop).order_by(*table.primary_key.columns)
+            digest.update(table.name.encode())
+            for row in conn.execute(query):
+                digest.update(json.dumps(list(row), default=str, sort_keys=True).encode())
+    return digest.hexdigest()
 
 
 def counts(engine: Engine, shop: str) -> Mapping[str, int]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -36,8 +37,8 @@ from shopops.shopify.errors import AccessDeniedError, AuthenticationError, Confi
 from shopops.store.types import utcnow
 from shopops.sync import state
 from shopops.sync.context import RunContext
-from shopops.sync.orders import mirror
-from shopops.sync.orders.fetch import fetch_order
+from shopops.sync.orders import batched, bulk_windows, mirror, read_path
+from shopops.sync.orders.fetch import add_refund_lines, fetch_order
 from shopops.sync.orders.filters import OrderFilters
 from shopops.sync.orders.mirror import reset_order_cursor
 from shopops.sync.orders.parse import order_gid, parse_order, staging_row
@@ -71,6 +72,11 @@ PARAMS = {
     "country": Param(str, doc="only orders shipped (else billed) to these ISO countries (comma-separated)"),
     "order_no": Param(str, doc="only these orders by name (comma-separated, e.g. #1001,#1002)"),
     "page_size": Param(int, default=25, doc="orders per staging page (BC reads 25)"),
+    "read_path": Param(
+        str,
+        choices=("auto", *read_path.PATHS),
+        doc="read orders batched, bulk or per_order (the shop card's order_read when not given; auto by cost)",
+    ),
 }
 
 
@@ -103,10 +109,11 @@ def _stage(ctx: RunContext, shop: str, page_size: int, dry: list[dict[str, Any]]
         state.set_cursor(ctx.engine, shop, mirror.CURSOR_KIND, new_cursor)  # saved after the last page
 
 
-def _import_one(ctx: RunContext, shop: str, row: dict[str, Any], refund_process: str) -> dict[str, Any]:
-    """Read one staged order in full and write it (or plan it, dry); returns the change row."""
+def _import_raw(
+    ctx: RunContext, shop: str, row: dict[str, Any], raw: dict[str, Any] | None, refund_process: str
+) -> dict[str, Any]:
+    """Write one order read in full (or plan it, dry); returns the change row."""
     change: dict[str, Any] = {"order_id": row["order_id"], "order_no": row.get("order_no")}
-    raw = fetch_order(ctx.client, order_gid(row["order_id"]))  # no transaction is open here
     if raw is None:
         change.update(action="gone", message="Shopify no longer has this order")
         return change
@@ -129,6 +136,46 @@ def _import_one(ctx: RunContext, shop: str, row: dict[str, Any], refund_process:
     return change
 
 
+def _reads(ctx: RunContext, path: str, rows: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Each staged row with its order read in full, or with the exception its read raised."""
+    if path == "per_order":
+        for row in rows:
+            try:
+                yield row, fetch_order(ctx.client, order_gid(row["order_id"]))
+            except SYSTEMIC:
+                raise
+            except Exception as exc:
+                yield row, exc
+        return
+    by_id = {row["order_id"]: row for row in rows}
+    pending = list(by_id)
+    while pending:
+        try:
+            for order_id, raw in batched.read_orders(ctx.client, pending):
+                pending.remove(order_id)
+                yield by_id[order_id], raw
+        except SYSTEMIC:
+            raise
+        except Exception as exc:  # the batch failed: its first order takes the blame, the rest are read again
+            yield by_id[pending.pop(0)], exc
+
+
+def _unchanged(ctx: RunContext, shop: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop the staged orders whose ``updatedAt`` is the mirror's (nothing changed since they were read);
+    the rest, still to read."""
+    with ctx.engine.connect() as conn:
+        stored = mirror.updated_ats(conn, shop, [r["order_id"] for r in rows])
+    same = [r for r in rows if r["order_id"] in stored and r.get("order_updated_at") == stored[r["order_id"]]]
+    if same and not ctx.dry_run:
+        with ctx.engine.begin() as conn:
+            for row in same:
+                if row.get("id") is not None:
+                    mirror.drop_staging(conn, row["id"])
+    ctx.stats["unchanged"] += len(same)
+    skip = {id(r) for r in same}
+    return [r for r in rows if id(r) not in skip]
+
+
 def _count(ctx: RunContext, action: str) -> None:
     ctx.stats[{"new": "created", "update": "updated", "conflict": "updated"}.get(action, action)] += 1
     if action == "conflict":
@@ -144,7 +191,7 @@ def _create_documents(ctx: RunContext, order_ids: list[int]) -> None:
     if CREATE_DOCUMENTS_REPORT not in REGISTRY:
         return
     spec = REGISTRY.get(CREATE_DOCUMENTS_REPORT)
-    sub = dataclasses.replace(ctx, report=spec.name, stats=Counter(), params={"order_ids": order_ids})
+    sub = dataclasses.replace(ctx, report=spec.name, stats=Counter(), notes={}, params={"order_ids": order_ids})
     spec.function(sub, {"order_ids": order_ids})
     for key, value in sub.stats.items():
         if isinstance(value, int | float):
@@ -160,36 +207,124 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
     shop, settings = ctx.shop.code, ctx.shop.settings
     filters = OrderFilters.from_params(params)
     dry: list[dict[str, Any]] | None = [] if ctx.dry_run else None
-    _stage(ctx, shop, int(params.get("page_size") or 25), dry)
+    setting = str(params.get("read_path") or settings.order_read)
+    saved = [] if ctx.dry_run else bulk_windows.pending(ctx.engine, shop)
+    backlog = 0
+    if not saved and setting == "auto":
+        backlog = _backlog(ctx, shop)
+    status = getattr(getattr(ctx.client, "pacer", None), "status", None)
+    chosen = read_path.choose(
+        setting, settings.order_bulk_threshold, backlog, status.restore_rate if status else None, resuming=bool(saved)
+    )
+    if chosen.path == "bulk" and ctx.dry_run:
+        chosen = read_path.ReadPath("batched", "a dry run reads in batches")
+    ctx.notes["read_path"] = chosen.path
+    ctx.log.info("sync-orders reads %s: %s", chosen.path, chosen.reason)
 
-    candidates = list(mirror.staged_rows(ctx.engine, shop))
-    if dry is not None:  # a dry run also shows what earlier runs left staged
-        seen = {r["order_id"] for r in candidates}
-        candidates += [r for r in dry if r["order_id"] not in seen]
-    candidates = [r for r in candidates if filters.matches(r)]
     changes: list[dict[str, Any]] = []
     created: list[int] = []
-    for done, row in enumerate(candidates, start=1):
-        try:
-            change = _import_one(ctx, shop, row, settings.return_refund_process)
-        except SYSTEMIC:
-            raise
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise
-            change = _failed(ctx, row, exc)
-        except Exception as exc:
-            change = _failed(ctx, row, exc)
-        else:
-            _count(ctx, change["action"])
-            if change["action"] == "new":
-                created.append(row["order_id"])
-        changes.append(change)
-        ctx.progress(done, len(candidates), f"order {row.get('order_no')}: {change['action']}")
+    if chosen.path == "bulk":
+        _bulk(ctx, shop, filters, saved, created)
+    else:
+        _stage(ctx, shop, int(params.get("page_size") or 25), dry)
+        candidates = list(mirror.staged_rows(ctx.engine, shop))
+        if dry is not None:  # a dry run also shows what earlier runs left staged
+            seen = {r["order_id"] for r in candidates}
+            candidates += [r for r in dry if r["order_id"] not in seen]
+        candidates = [r for r in candidates if filters.matches(r)]
+        if chosen.path == "batched":
+            candidates = _unchanged(ctx, shop, candidates)
+        for done, (row, raw) in enumerate(_reads(ctx, chosen.path, candidates), start=1):
+            change = _apply(ctx, shop, row, raw, settings.return_refund_process, created)
+            changes.append(change)
+            ctx.progress(done, len(candidates), f"order {row.get('order_no')}: {change['action']}")
+    read = sum(ctx.stats[k] for k in ("created", "updated", "unchanged", "failed", "gone"))
+    if read:
+        ctx.notes["points_per_order"] = round(ctx.api_cost() / read, 2)
     _create_documents(ctx, created)
     if dry is not None:
         return pd.DataFrame(changes, columns=CHANGE_COLUMNS)
     return None
+
+
+def _backlog(ctx: RunContext, shop: str) -> int:
+    """Orders this run would read: those updated since the cursor (Shopify's count) and those staged."""
+    cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
+    try:
+        waiting = bulk_windows.count(ctx.client, _query(cursor), bulk_windows.WINDOW_ORDERS)
+    except SYSTEMIC:
+        raise
+    except Exception as exc:  # a shop that cannot count: read in batches, as before
+        ctx.log.info("sync-orders could not count the backlog (%s); reading in batches", exc)
+        return 0
+    return waiting + mirror.staged_count(ctx.engine, shop)
+
+
+def _apply(
+    ctx: RunContext, shop: str, row: dict[str, Any], raw: Any, refund_process: str, created: list[int]
+) -> dict[str, Any]:
+    """Write one read order (or record its failure); counts it and returns the change row."""
+    if isinstance(raw, Exception):
+        if isinstance(raw, DBAPIError) and raw.connection_invalidated:
+            raise raw
+        return _failed(ctx, row, raw)
+    try:
+        change = _import_raw(ctx, shop, row, raw, refund_process)
+    except SYSTEMIC:
+        raise
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise
+        return _failed(ctx, row, exc)
+    except Exception as exc:
+        return _failed(ctx, row, exc)
+    _count(ctx, change["action"])
+    if change["action"] == "new":
+        created.append(row["order_id"])
+    return change
+
+
+def _bulk(ctx: RunContext, shop: str, filters: OrderFilters, saved: list[dict[str, Any]], created: list[int]) -> None:
+    """Read the backlog with bulk queries (or resume the saved ones); the cursor moves once all are read."""
+    windows = saved
+    if not windows:
+        cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
+        base = "status:open" if cursor is None else ""
+        windows = bulk_windows.plan(ctx.engine, ctx.client, shop, base=base, start=cursor, cursor_to=utcnow())
+        if not windows:
+            return
+    refund_process = ctx.shop.settings.return_refund_process if ctx.shop else ""
+
+    def take(orders: list[dict[str, Any]]) -> None:
+        add_refund_lines(ctx.client, [o for o in orders if o.get("refunds")])
+        rows = [staging_row(o) for o in orders]
+        ctx.stats["read"] += len(rows)
+        with ctx.engine.begin() as conn:
+            stored = mirror.updated_ats(conn, shop, [r["order_id"] for r in rows])
+            wanted, later = [], []
+            for row, raw in zip(rows, orders, strict=True):
+                if row["order_id"] in stored and stored[row["order_id"]] == row["order_updated_at"]:
+                    ctx.stats["unchanged"] += 1  # read before (a resumed window): imported once
+                elif row["order_id"] not in stored and row["closed"]:
+                    continue  # BC: a new order that is already closed is not imported
+                elif filters.matches(row):
+                    wanted.append((row, raw))
+                else:
+                    later.append(row)
+            if later:  # left staged, as the paged read leaves them, for a run with other filters
+                ctx.stats["staged"] += mirror.stage_rows(conn, shop, later, set(stored))
+        for row, raw in wanted:
+            _apply(ctx, shop, row, raw, refund_process, created)
+        ctx.progress(ctx.stats["read"], None, f"bulk read, {ctx.stats['read']} orders")
+
+    summary = bulk_windows.read(ctx.engine, ctx.client, shop, windows, on_orders=take)
+    state.set_cursor(ctx.engine, shop, mirror.CURSOR_KIND, windows[0]["cursor_to"])
+    bulk_windows.finish(ctx.engine, shop)
+    ctx.stats["bulk_objects"] += summary.objects
+    ctx.stats["bulk_windows"] += summary.windows
+    ctx.notes["bulk_operations"] = ", ".join(f"{op} ({n} objects)" for op, n in summary.operations.items())
+    if summary.resumed:
+        ctx.notes["bulk_resumed"] = ", ".join(summary.resumed)
 
 
 def _failed(ctx: RunContext, row: dict[str, Any], exc: Exception) -> dict[str, Any]:

@@ -1,0 +1,142 @@
+"""The order readers' queries against the real Admin API schema (2026-07): every query a reader generates
+validates and asks for less than Shopify's 1,000 points; the bulk query is one a bulk operation takes (at most
+five connections, nested at most two deep, no connection inside a list); and the read path is chosen by cost."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    build_client_schema,
+    parse,
+    validate,
+    value_from_ast_untyped,
+)
+
+from shopops.sandbox.engine.cost import CostCalculator
+from shopops.sandbox.resolvers.bulk import check_bulk_query
+from shopops.shopify import operations
+from shopops.shopify.bulk_query import bulk_query
+from shopops.shopify.query_cost import MAX_QUERY_COST, largest_first, requested_cost
+from shopops.sync.orders import batched, bulk_windows, fetch, read_path
+
+REPO = Path(__file__).resolve().parents[4]
+SHARED = Path(os.environ.get("SHOPOPS_SHARED", REPO.parent / "shared"))
+SCHEMA = SHARED / "shopify" / "admin_2026-07.introspection.json.gz"
+needs_schema = pytest.mark.skipif(not SCHEMA.exists(), reason=f"the real Admin API schema is not at {SCHEMA}")
+
+
+@cache
+def real() -> GraphQLSchema:
+    with gzip.open(SCHEMA, "rt", encoding="utf-8") as f:
+        return build_client_schema(json.load(f)["data"])
+
+
+def schema_cost(document: str, variables: dict[str, Any]) -> int:
+    """The requested cost as computed from the real schema's types (the sandbox's calculator)."""
+    ast = parse(document)
+    fragments = {d.name.value: d for d in ast.definitions if isinstance(d, FragmentDefinitionNode)}
+    op = next(d for d in ast.definitions if isinstance(d, OperationDefinitionNode))
+    values = {
+        d.variable.name.value: value_from_ast_untyped(d.default_value)
+        for d in op.variable_definitions or ()
+        if d.default_value is not None
+    }
+    values.update(variables)
+    return CostCalculator(real(), fragments, values).operation(op)
+
+
+def generated() -> list[tuple[str, dict[str, Any]]]:
+    """Every query the batched and per-order readers send, with the variables they send it with."""
+    size = batched.batch_size()
+    return [
+        ("SyncGetOrders", {"first": size, "query": "id:1", **batched.NESTED}),
+        ("SyncGetOrders", {"first": 1, "query": "id:1", **batched.NESTED, **batched.LONG_LISTS}),
+        ("SyncGetRefunds", {"ids": ["x"] * fetch.refunds_per_call(), "linesFirst": fetch.REFUND_LINES}),
+        ("SyncGetOrder", {"id": "x", "linesFirst": fetch.FIRST_LINES}),
+        ("SyncGetOrderLines", {"id": "x", "first": fetch.NEXT_LINES}),
+        ("SyncGetOrderShippingLines", {"id": "x"}),
+        ("SyncGetOrderFulfillmentOrders", {"id": "x", "first": 5, "linesFirst": 25}),
+        ("SyncGetFulfillmentOrderLines", {"id": "x", "first": 200}),
+        ("SyncGetRefundLines", {"id": "x", "first": fetch.NEXT_LINES}),
+        ("SyncOrdersCount", {"query": "status:open", "limit": bulk_windows.WINDOW_ORDERS}),
+    ]
+
+
+@needs_schema
+@pytest.mark.parametrize(("name", "variables"), generated())
+def test_every_generated_query_is_valid_and_under_the_cost_limit(name: str, variables: dict[str, Any]) -> None:
+    document = operations.load(name)
+    assert not validate(real(), parse(document))
+    cost = schema_cost(document, variables)
+    assert cost <= MAX_QUERY_COST, f"{name} asks for {cost} points"
+    assert requested_cost(document, variables) == cost, "the reader's estimate is the schema's figure"
+
+
+@needs_schema
+def test_a_batch_is_as_large_as_the_limit_allows() -> None:
+    document = operations.load("SyncGetOrders")
+    size = batched.batch_size()
+    assert size >= 3
+    over = schema_cost(document, {"first": size + 1, "query": "", **batched.NESTED})
+    assert over > MAX_QUERY_COST, "one order more would be refused: the page size is the largest that fits"
+    smaller = {**batched.NESTED, "linesFirst": 1, "refundsFirst": 1}
+    assert batched.batch_size(smaller) > size, "the page size follows the nested sizes, it is not a constant"
+
+
+@needs_schema
+def test_the_bulk_query_is_one_a_bulk_operation_takes() -> None:
+    search = bulk_windows.window_search("status:open", None, None)
+    text = bulk_query(operations.load("SyncBulkOrders"), search=search)
+    assert not validate(real(), parse(text))
+    assert check_bulk_query(real(), text) == []
+    assert "fragment" not in text and "..." in text, "fragments are inline"
+    root = parse(text).definitions[0]
+    assert isinstance(root, OperationDefinitionNode)
+    orders = root.selection_set.selections[0]
+    assert isinstance(orders, FieldNode)
+    assert {a.name.value: a.value.value for a in orders.arguments}["query"] == "status:open"  # type: ignore[attr-defined]
+
+
+@needs_schema
+def test_no_connection_sits_inside_a_list_in_the_bulk_query() -> None:
+    """Order.refunds and Order.transactions are lists; their connections come from SyncGetRefunds."""
+    text = bulk_query(operations.load("SyncBulkOrders"))
+    order = real().get_type("Order")
+    for field in ("refunds", "transactions"):
+        assert "List" in str(type(order.fields[field].type.of_type).__name__)  # type: ignore[union-attr]
+    assert "refundLineItems" not in text and "refundShippingLines" not in text
+
+
+def test_the_estimate_follows_first_and_ids() -> None:
+    document = operations.load("SyncGetRefunds")
+    one = requested_cost(document, {"ids": ["a"]})
+    assert requested_cost(document, {"ids": ["a", "b", "c"]}) == 3 * one
+    assert largest_first(operations.load("SyncGetOrderLines"), {"id": "x"}) == 58  # 2 + 58 x 17 <= 1000
+
+
+@pytest.mark.parametrize(
+    ("rate", "backlog", "expected"),
+    [(100, 4, "batched"), (100, 5, "bulk"), (100, 200, "bulk"), (1000, 49, "batched"), (1000, 50, "bulk")],
+)
+def test_auto_reads_in_bulk_from_the_backlog_the_restore_rate_makes_cheaper(
+    rate: float, backlog: int, expected: str
+) -> None:
+    assert read_path.choose("auto", 0, backlog, rate).path == expected
+
+
+def test_the_shop_card_decides_when_it_says() -> None:
+    assert read_path.choose("auto", 500, 200, 100).path == "batched"
+    assert read_path.choose("per_order", 0, 10_000, 100).path == "per_order"
+    assert read_path.choose("batched", 0, 0, None, resuming=True).path == "bulk"
+    assert "shop card" in read_path.choose("auto", 500, 600, 100).reason
