@@ -89,6 +89,7 @@ SENT: tuple[str, ...] = (
     "StagedUploadsCreate",
     "SyncBulkCatalog",
     "SyncBulkInventoryLevels",
+    "SyncBulkOrderRefunds",
     "SyncBulkOrders",
     "SyncCustomerCreate",
     "SyncCustomerUpdate",
@@ -158,6 +159,7 @@ OPERATION_SCOPES: dict[str, tuple[str, ...]] = {
     "SyncProductsChanged": ("read_products",),
     "SyncSetVariantMedia": ("write_products",),
     "SyncVariantImages": ("read_products",),
+    "SyncBulkOrderRefunds": ("read_locations", "read_orders"),
     "SyncBulkOrders": (
         "read_customers",
         "read_locations",

@@ -53,6 +53,8 @@ bulk_read_window = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("shop_code", String(20), ForeignKey("shop.code", ondelete="CASCADE"), nullable=False),
     Column("kind", String(40), nullable=False),
+    # which bulk query of the window: "orders" (SyncBulkOrders) or "refunds" (SyncBulkOrderRefunds)
+    Column("part", String(20), nullable=False),
     Column("search", Text, nullable=False),
     Column("window_from", UTCDateTime),
     Column("window_to", UTCDateTime, nullable=False),

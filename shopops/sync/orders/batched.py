@@ -27,7 +27,7 @@ NESTED = {
     "linesFirst": 5,
     "shippingFirst": 1,
     "transactionsFirst": 5,
-    "foFirst": 1,
+    "foFirst": 2,
     "foLinesFirst": 5,
     "refundsFirst": 10,
 }

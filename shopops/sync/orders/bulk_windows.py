@@ -8,13 +8,17 @@ way). Per read:
    hold at most ``window_orders`` orders each, so a sale day gets narrow windows and a quiet month one.
    Each window is a row of ``bulk_read_window``; the last one is open-ended, so nothing updated while the
    read runs falls between two runs.
-2. **Operations.** Up to ``parallel`` bulk queries run at once (Shopify allows five per shop since API
-   2026-01); a start refused because the shop's limit is reached (other apps' or earlier runs' operations)
-   waits until one of ours ends, or polls. Each operation's id is saved the moment Shopify gives it, so a
-   run killed while it ran resumes that operation (reads its result) instead of starting over.
+2. **Operations.** A window takes two bulk queries: ``SyncBulkOrders`` (the orders with lines, shipping
+   lines, transactions, refunds and fulfillment orders: the five connections a bulk query may hold) and
+   ``SyncBulkOrderRefunds`` (the refunds' lines and shipping lines). Up to ``parallel`` run at once
+   (Shopify allows five per shop since API 2026-01); a start refused because the shop's limit is reached
+   (other apps' or earlier runs' operations) waits until one of ours ends. Each operation's id is saved
+   the moment Shopify gives it, so a run killed while it ran resumes that operation (reads its result)
+   instead of starting over. A shop that refuses the refunds query (a connection inside a list) gets its
+   refunds' lines read with normal queries instead.
 3. **Results.** A finished window's JSONL is streamed and joined parent to child through a temporary SQLite
-   file (``BulkResult.objects``), so memory stays flat for any size; orders are handed on in chunks, in
-   the shape a normal query answers, and the window is marked read.
+   file (``BulkResult.objects``), so memory stays flat in the number of windows; orders are handed on in
+   chunks, in the shape a normal query answers, and the window is marked read.
 
     windows = plan(engine, client, "DEMO", base="", start=cursor, cursor_to=now) or pending(engine, "DEMO")
     summary = read(engine, client, "DEMO", windows, on_orders=write_chunk)
@@ -31,7 +35,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 
 from shopops.shopify import operations
-from shopops.shopify.bulk import BUSY_CODES, FINISHED, BulkResult
+from shopops.shopify.bulk import BUSY_CODES, FINISHED, BulkResult, gid_type
 from shopops.shopify.bulk_query import bulk_query
 from shopops.shopify.errors import BulkOperationError
 from shopops.store import tables as t
@@ -52,6 +56,8 @@ POLL_S = 0.5
 POLL_MAX_S = 5.0
 #: Give up waiting after this long.
 TIMEOUT_S = 6 * 3600.0
+#: The bulk queries of a window, by part.
+PARTS = {"orders": "SyncBulkOrders", "refunds": "SyncBulkOrderRefunds"}
 #: How the joined objects' children are named (by the type in their gid).
 CHILDREN = {
     "LineItem": "lineItems",
@@ -69,6 +75,7 @@ class BulkSummary:
     orders: int = 0
     windows: int = 0
     resumed: list[str] = field(default_factory=list)
+    refused: str | None = None
 
     @property
     def objects(self) -> int:
@@ -141,6 +148,7 @@ def plan(
         {
             "shop_code": shop,
             "kind": KIND,
+            "part": part,
             "search": window_search(base, a, b),
             "window_from": a,
             "window_to": b or cursor_to,
@@ -150,6 +158,7 @@ def plan(
             "created_at": now,
         }
         for a, b, n in _cut(client, base, first, None, cursor_to, window_orders)
+        for part in PARTS
     ]
     if rows:
         with engine.begin() as conn:
@@ -175,9 +184,13 @@ def _save(engine: Engine, window_id: int, **values: Any) -> None:
         conn.execute(update(WINDOWS).where(WINDOWS.c.id == window_id).values(**values))
 
 
-def _start(client: Any, search: str) -> str | None:
-    """Start the window's bulk query; None when the shop's limit of running bulk queries is reached."""
-    text = bulk_query(operations.load("SyncBulkOrders"), search=search)
+class Refused(Exception):
+    """Shopify refused a bulk query for what it asks (not because others are running)."""
+
+
+def _start(client: Any, part: str, search: str) -> str | None:
+    """Start one bulk query of a window; None when the shop's limit of running bulk queries is reached."""
+    text = bulk_query(operations.load(PARTS[part]), search=search)
     data = client.execute(operations.load("BulkOperationRunQuery"), {"query": text}, user_errors="return")
     payload = data["bulkOperationRunQuery"]
     errors = payload.get("userErrors") or []
@@ -186,7 +199,7 @@ def _start(client: Any, search: str) -> str | None:
     if {e.get("code") for e in errors} & BUSY_CODES:
         return None
     text = "; ".join(str(e.get("message")) for e in errors) or "no bulk operation returned"
-    raise BulkOperationError(f"The bulk read of orders did not start: {text}.")
+    raise Refused(text)
 
 
 def _shape(order: dict[str, Any]) -> dict[str, Any]:
@@ -245,16 +258,27 @@ def read(
             if node is not None and node.get("status") in ("CREATED", "RUNNING", "COMPLETED"):
                 running[w["id"]] = w["operation_id"]
                 summary.resumed.append(w["operation_id"])
-    planned = [w for w in todo if w["id"] not in running]
+    planned = [w for w in todo if w["id"] not in running and w["status"] != "refused"]
     by_id = {w["id"]: w for w in todo}
+    finished: dict[int, BulkResult | None] = {w["id"]: None for w in todo if w["status"] == "refused"}
     deadline = time.monotonic() + timeout
     pause = POLL_S
     while planned or running:
         while planned and len(running) < parallel:
-            operation_id = _start(client, planned[0]["search"])
+            window = planned[0]
+            try:
+                operation_id = _start(client, window["part"], window["search"])
+            except Refused as exc:
+                if window["part"] != "refunds":
+                    raise BulkOperationError(f"The bulk read of orders did not start: {exc}.") from None
+                planned.pop(0)  # the refunds' lines are read with normal queries instead
+                finished[window["id"]] = None
+                _save(engine, window["id"], status="refused")
+                summary.refused = str(exc)
+                continue
             if operation_id is None:
                 break  # the shop's limit: wait for a running one
-            window = planned.pop(0)
+            planned.pop(0)
             running[window["id"]] = operation_id
             _save(engine, window["id"], operation_id=operation_id, status="running")
         progressed = False
@@ -274,25 +298,90 @@ def read(
                         operation_id=operation_id,
                     )
                 continue
-            result = _result(client, node)
-            orders = _hand_on(result, on_orders)
-            summary.operations[operation_id] = result.object_count
-            summary.orders += orders
-            summary.windows += 1
-            _save(engine, window_id, status="read", objects=result.object_count, orders=orders, read_at=utcnow())
+            finished[window_id] = _result(client, node)
+        for group in _complete_windows(todo, finished):
+            _take_window(engine, group, finished, on_orders, summary)
+            progressed = True
         if not (planned or running):
             break
         if time.monotonic() > deadline:
             raise BulkOperationError("Gave up waiting for the bulk read of orders; run sync-orders again to resume it.")
         pause = POLL_S if progressed else min(POLL_MAX_S, pause * 1.5)
         sleep(pause)
+    for group in _complete_windows(todo, finished):
+        _take_window(engine, group, finished, on_orders, summary)
     return summary
 
 
-def _hand_on(result: BulkResult, on_orders: Callable[[list[dict[str, Any]]], None]) -> int:
+def _complete_windows(todo: list[dict[str, Any]], finished: dict[int, BulkResult | None]) -> list[list[dict[str, Any]]]:
+    """The windows whose every part is finished (or refused) and not yet handed on; they leave ``todo``."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for w in todo:
+        groups.setdefault(w["search"], []).append(w)
+    ready = [g for g in groups.values() if all(w["id"] in finished for w in g)]
+    for group in ready:
+        for w in group:
+            todo.remove(w)
+    return ready
+
+
+def _take_window(
+    engine: Engine,
+    group: list[dict[str, Any]],
+    finished: dict[int, BulkResult | None],
+    on_orders: Callable[[list[dict[str, Any]]], None],
+    summary: BulkSummary,
+) -> None:
+    """Hand on one window's orders, their refunds' lines attached, and mark its parts read."""
+    parts = {w["part"]: finished.pop(w["id"]) for w in group}
+    refunds_result = parts.get("refunds")
+    refunds = _refund_children(refunds_result) if refunds_result is not None else None
+    orders_result = parts["orders"]
+    assert orders_result is not None
+    orders = _hand_on(orders_result, on_orders, refunds)
+    summary.orders += orders
+    summary.windows += 1
+    for w in group:
+        result = parts[w["part"]]
+        if result is not None:
+            summary.operations[result.id] = result.object_count
+        status = "refused" if result is None else "read"
+        objects = result.object_count if result is not None else None
+        _save(engine, w["id"], status=status, objects=objects, orders=orders, read_at=utcnow())
+
+
+def _refund_children(result: BulkResult) -> dict[str, dict[str, Any]]:
+    """Refund id -> its ``refundLineItems`` and ``refundShippingLines`` connections, from the refunds query
+    (children on their own lines with ``__parentId``; held per window, a few lines an order)."""
+    out: dict[str, dict[str, Any]] = {}
+    names = {"RefundLineItem": "refundLineItems", "RefundShippingLine": "refundShippingLines"}
+    for record in result.lines():
+        parent = record.pop("__parentId", None)
+        if parent is None:
+            for refund in record.get("refunds") or []:  # every refund, with or without lines
+                out.setdefault(refund["id"], {})
+            continue
+        key = names.get(gid_type(str(record.get("id") or "")))
+        if key is not None:
+            out.setdefault(parent, {}).setdefault(key, []).append(record)
+    done = {"hasNextPage": False, "endCursor": None}
+    return {
+        rid: {k: {"nodes": parts.get(k, []), "pageInfo": done} for k in ("refundLineItems", "refundShippingLines")}
+        for rid, parts in out.items()
+    }
+
+
+def _hand_on(
+    result: BulkResult,
+    on_orders: Callable[[list[dict[str, Any]]], None],
+    refunds: dict[str, dict[str, Any]] | None,
+) -> int:
     chunk: list[dict[str, Any]] = []
     handed = 0
     for order in result.objects(children=CHILDREN):
+        for refund in order.get("refunds") or []:
+            if refunds is not None and refund["id"] in refunds:
+                refund.update(refunds[refund["id"]])
         chunk.append(_shape(order))
         if len(chunk) >= CHUNK:
             on_orders(chunk)

@@ -88,6 +88,13 @@ def updated_ats(conn: Connection, shop: str, order_ids: Iterable[int]) -> dict[i
     return out
 
 
+def staging_ids(conn: Connection, shop: str, order_ids: Iterable[int]) -> dict[int, int]:
+    """The staging row id of each of ``order_ids`` that is staged."""
+    ids = list(order_ids)
+    query = select(STAGING.c.order_id, STAGING.c.id).where(STAGING.c.shop_code == shop, STAGING.c.order_id.in_(ids))
+    return {r.order_id: r.id for r in conn.execute(query)} if ids else {}
+
+
 def stage_rows(conn: Connection, shop: str, rows: list[Row], existing: set[int]) -> int:
     """Upsert one page of staging rows (BC's rule: an update, or a new order that is not closed); the
     number staged. ``existing`` holds the ids that have a header (their import action is "update")."""
@@ -112,14 +119,6 @@ def stage_rows(conn: Connection, shop: str, rows: list[Row], existing: set[int])
             conn.execute(insert(STAGING).values(shop_code=shop, **values))
         staged += 1
     return staged
-
-
-def staged_count(engine: Engine, shop: str) -> int:
-    """How many orders of ``shop`` wait in staging."""
-    from sqlalchemy import func
-
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).where(STAGING.c.shop_code == shop)).scalar_one())
 
 
 def staged_rows(engine: Engine, shop: str, batch: int = 200) -> Iterator[Row]:

@@ -210,7 +210,7 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
     setting = str(params.get("read_path") or settings.order_read)
     saved = [] if ctx.dry_run else bulk_windows.pending(ctx.engine, shop)
     backlog = 0
-    if not saved and setting == "auto":
+    if not saved and setting == "auto" and not ctx.dry_run:
         backlog = _backlog(ctx, shop)
     status = getattr(getattr(ctx.client, "pacer", None), "status", None)
     chosen = read_path.choose(
@@ -223,21 +223,23 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
 
     changes: list[dict[str, Any]] = []
     created: list[int] = []
-    if chosen.path == "bulk":
-        _bulk(ctx, shop, filters, saved, created)
+    handled: set[int] = set()  # read by the bulk read: staged and imported (or failed) already
+    if chosen.path == "bulk":  # what earlier runs left staged is then read in batches
+        handled = _bulk(ctx, shop, filters, saved, created)
     else:
         _stage(ctx, shop, int(params.get("page_size") or 25), dry)
-        candidates = list(mirror.staged_rows(ctx.engine, shop))
-        if dry is not None:  # a dry run also shows what earlier runs left staged
-            seen = {r["order_id"] for r in candidates}
-            candidates += [r for r in dry if r["order_id"] not in seen]
-        candidates = [r for r in candidates if filters.matches(r)]
-        if chosen.path == "batched":
-            candidates = _unchanged(ctx, shop, candidates)
-        for done, (row, raw) in enumerate(_reads(ctx, chosen.path, candidates), start=1):
-            change = _apply(ctx, shop, row, raw, settings.return_refund_process, created)
-            changes.append(change)
-            ctx.progress(done, len(candidates), f"order {row.get('order_no')}: {change['action']}")
+    candidates = list(mirror.staged_rows(ctx.engine, shop))
+    if dry is not None:  # a dry run also shows what earlier runs left staged
+        seen = {r["order_id"] for r in candidates}
+        candidates += [r for r in dry if r["order_id"] not in seen]
+    candidates = [r for r in candidates if filters.matches(r) and r["order_id"] not in handled]
+    how = "per_order" if chosen.path == "per_order" else "batched"
+    if how == "batched":
+        candidates = _unchanged(ctx, shop, candidates)
+    for done, (row, raw) in enumerate(_reads(ctx, how, candidates), start=1):
+        change = _apply(ctx, shop, row, raw, settings.return_refund_process, created)
+        changes.append(change)
+        ctx.progress(done, len(candidates), f"order {row.get('order_no')}: {change['action']}")
     read = sum(ctx.stats[k] for k in ("created", "updated", "unchanged", "failed", "gone"))
     if read:
         ctx.notes["points_per_order"] = round(ctx.api_cost() / read, 2)
@@ -248,7 +250,8 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
 
 
 def _backlog(ctx: RunContext, shop: str) -> int:
-    """Orders this run would read: those updated since the cursor (Shopify's count) and those staged."""
+    """Orders updated since the cursor (Shopify's count): what a bulk read would read. (Orders left staged by
+    earlier runs are read in batches on either path.)"""
     cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
     try:
         waiting = bulk_windows.count(ctx.client, _query(cursor), bulk_windows.WINDOW_ORDERS)
@@ -257,7 +260,7 @@ def _backlog(ctx: RunContext, shop: str) -> int:
     except Exception as exc:  # a shop that cannot count: read in batches, as before
         ctx.log.info("sync-orders could not count the backlog (%s); reading in batches", exc)
         return 0
-    return waiting + mirror.staged_count(ctx.engine, shop)
+    return waiting
 
 
 def _apply(
@@ -284,37 +287,39 @@ def _apply(
     return change
 
 
-def _bulk(ctx: RunContext, shop: str, filters: OrderFilters, saved: list[dict[str, Any]], created: list[int]) -> None:
-    """Read the backlog with bulk queries (or resume the saved ones); the cursor moves once all are read."""
+def _bulk(
+    ctx: RunContext, shop: str, filters: OrderFilters, saved: list[dict[str, Any]], created: list[int]
+) -> set[int]:
+    """Read the backlog with bulk queries (or resume the saved ones); the cursor moves once all are read.
+    Returns the ids of the orders it read."""
+    handled: set[int] = set()
     windows = saved
     if not windows:
         cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
         base = "status:open" if cursor is None else ""
         windows = bulk_windows.plan(ctx.engine, ctx.client, shop, base=base, start=cursor, cursor_to=utcnow())
         if not windows:
-            return
+            return handled
     refund_process = ctx.shop.settings.return_refund_process if ctx.shop else ""
 
     def take(orders: list[dict[str, Any]]) -> None:
+        """Stage a chunk of read orders (BC's rules, as the paged read stages them) and import those that pass
+        the filters from the data at hand: a failure stays staged with its reason, as on every path."""
         add_refund_lines(ctx.client, [o for o in orders if o.get("refunds")])
         rows = [staging_row(o) for o in orders]
         ctx.stats["read"] += len(rows)
+        by_order = {row["order_id"]: raw for row, raw in zip(rows, orders, strict=True)}
+        handled.update(by_order)
         with ctx.engine.begin() as conn:
-            stored = mirror.updated_ats(conn, shop, [r["order_id"] for r in rows])
-            wanted, later = [], []
-            for row, raw in zip(rows, orders, strict=True):
-                if row["order_id"] in stored and stored[row["order_id"]] == row["order_updated_at"]:
-                    ctx.stats["unchanged"] += 1  # read before (a resumed window): imported once
-                elif row["order_id"] not in stored and row["closed"]:
-                    continue  # BC: a new order that is already closed is not imported
-                elif filters.matches(row):
-                    wanted.append((row, raw))
-                else:
-                    later.append(row)
-            if later:  # left staged, as the paged read leaves them, for a run with other filters
-                ctx.stats["staged"] += mirror.stage_rows(conn, shop, later, set(stored))
-        for row, raw in wanted:
-            _apply(ctx, shop, row, raw, refund_process, created)
+            stored = mirror.updated_ats(conn, shop, by_order)
+            fresh = [r for r in rows if r["order_id"] not in stored or stored[r["order_id"]] != r["order_updated_at"]]
+            ctx.stats["unchanged"] += len(rows) - len(fresh)  # read before (a resumed window): imported once
+            ctx.stats["staged"] += mirror.stage_rows(conn, shop, fresh, set(stored))
+            staged = mirror.staging_ids(conn, shop, [r["order_id"] for r in fresh])
+        for row in fresh:
+            if row["order_id"] in staged and filters.matches(row):
+                row = {**row, "id": staged[row["order_id"]]}
+                _apply(ctx, shop, row, by_order[row["order_id"]], refund_process, created)
         ctx.progress(ctx.stats["read"], None, f"bulk read, {ctx.stats['read']} orders")
 
     summary = bulk_windows.read(ctx.engine, ctx.client, shop, windows, on_orders=take)
@@ -325,6 +330,10 @@ def _bulk(ctx: RunContext, shop: str, filters: OrderFilters, saved: list[dict[st
     ctx.notes["bulk_operations"] = ", ".join(f"{op} ({n} objects)" for op, n in summary.operations.items())
     if summary.resumed:
         ctx.notes["bulk_resumed"] = ", ".join(summary.resumed)
+    if summary.refused:
+        refused = f"the shop refused the bulk query ({summary.refused})"
+        ctx.notes["bulk_refund_lines"] = f"read with normal queries: {refused}"
+    return handled
 
 
 def _failed(ctx: RunContext, row: dict[str, Any], exc: Exception) -> dict[str, Any]:

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("shop_code", sa.String(length=20), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("part", sa.String(length=20), nullable=False),
         sa.Column("search", sa.Text(), nullable=False),
         sa.Column("window_from", shopops.store.types.UTCDateTime(), nullable=True),
         sa.Column("window_to", shopops.store.types.UTCDateTime(), nullable=False),

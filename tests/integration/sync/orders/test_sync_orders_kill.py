@@ -84,7 +84,8 @@ def test_kill_9_mid_sync_orders_then_rerun_equals_a_clean_run(
 ) -> None:
     monkeypatch.setenv("SANDBOX_TOKEN", sandbox.token)
     add_shop(ws, sandbox)
-    entry = ws.queue.enqueue("sync-orders", shop=SHOP)
+    # the batched read writes an order at a time, so the kill lands mid-run (test_order_read_paths kills a bulk read)
+    entry = ws.queue.enqueue("sync-orders", shop=SHOP, params={"read_path": "batched"})
     env = {**os.environ, "SANDBOX_TOKEN": sandbox.token, "SHOPOPS_PLUGINS": ""}
     worker = subprocess.Popen(
         [sys.executable, "-m", "shopops", "--db", db_url, "worker", "--threads", "1"],
@@ -117,7 +118,7 @@ def test_kill_9_mid_sync_orders_then_rerun_equals_a_clean_run(
     clean = shopops.open(f"sqlite:///{tmp_path}/clean.db")
     try:
         add_shop(clean, sandbox)
-        first = clean.run("sync-orders", shop=SHOP, background=False)
+        first = clean.run("sync-orders", shop=SHOP, background=False, read_path="batched")
         assert first.ok, first.error
         expected = content(clean.engine)
     finally:
