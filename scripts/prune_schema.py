@@ -43,6 +43,7 @@ QUERY_FIELDS = [
     "customers",
     "customer",
     "orders",
+    "ordersCount",
     "order",
     "fulfillmentOrders",
     "fulfillmentOrder",
@@ -88,6 +89,9 @@ MUTATION_FIELDS = [
 
 # Object-typed fields kept per type (scalar/enum fields are always kept).
 OBJECT_FIELDS: dict[str, list[str]] = {
+    # a refund's sales agreement: the way a bulk query reaches the refund's lines (Order.refunds is a list)
+    "RefundAgreement": ["refund"],
+    "OrderAgreement": ["order"],
     "Shop": ["billingAddress", "plan", "primaryDomain"],
     "ShopAddress": [],
     "Location": ["address", "inventoryLevel", "inventoryLevels"],
@@ -122,6 +126,7 @@ OBJECT_FIELDS: dict[str, list[str]] = {
         "lastOrder",
     ],
     "Order": [
+        "agreements",
         "billingAddress",
         "shippingAddress",
         "customer",
@@ -253,6 +258,8 @@ OBJECT_FIELDS: dict[str, list[str]] = {
 }
 # Types kept although no kept field names them (implementations of kept interfaces).
 EXTRA_TYPES = [
+    "RefundAgreement",
+    "OrderAgreement",
     "MediaImage",
     "DiscountCodeApplication",
     "ManualDiscountApplication",

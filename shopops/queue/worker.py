@@ -54,7 +54,9 @@ def run_line(entry: JobEntry, outcome: Outcome | None, error: str | None, second
             for name, value in outcome.stats.items()
             if isinstance(value, int | float) and not isinstance(value, bool) and value
         ]
-        line += f", {', '.join(counts) or 'nothing'}, API cost {outcome.api_cost:g}"
+        # short notes too (sync-orders' read path); long ones (bulk operation ids) stay in the log entry
+        notes = [f"{k} {v}" for k, v in outcome.stats.items() if isinstance(v, str) and len(v) <= 40]
+        line += f", {', '.join(counts + notes) or 'nothing'}, API cost {outcome.api_cost:g}"
     after = next_state(entry, now, error)
     start = after.get("earliest_start_at")
     if error is None:

@@ -83,6 +83,17 @@ def _orders(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]
     return connect(info, state.table("Order").values(), args, ORDER_SORTS, order_matcher(state))
 
 
+def _orders_count(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    """``ordersCount``: how many orders the search matches, at most ``limit`` (then AT_LEAST, as Shopify)."""
+    state = state_of(info)
+    predicate = order_matcher(state).compile(args.get("query"))
+    found = sum(1 for r in state.table("Order").values() if predicate is None or predicate(r))
+    limit = args.get("limit")
+    if limit is not None and found > limit:
+        return {"count": limit, "precision": "AT_LEAST"}
+    return {"count": found, "precision": "EXACT"}
+
+
 def _lines(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
     state = state_of(info)
     return connect(info, [r for r in (state.get(g, "LineItem") for g in source["lineItemIds"]) if r], args)
@@ -100,6 +111,37 @@ def _refunds(source: Record, info: GraphQLResolveInfo, **args: Any) -> list[Reco
     state = state_of(info)
     rows = [r for r in (state.get(g, "Refund") for g in source["refundIds"]) if r]
     return rows[: args["first"]] if args.get("first") else rows
+
+
+#: Offsets that keep the made-up ids of sales agreements apart from each other.
+ORDER_AGREEMENT, REFUND_AGREEMENT = 10**12, 2 * 10**12
+
+
+def _agreements(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    """The order's sales agreements as Shopify records them: the order itself, then one per refund (the way
+    a bulk query reaches a refund's lines, since ``Order.refunds`` is a list)."""
+    state = state_of(info)
+    number = int(source["legacyResourceId"])
+    rows: list[Record] = [
+        {
+            "__typename": "OrderAgreement",
+            "id": f"gid://shopify/SalesAgreement/{ORDER_AGREEMENT + number}",
+            "happenedAt": source.get("createdAt"),
+            "reason": "ORDER",
+            "order": source,
+        }
+    ]
+    for refund in (r for r in (state.get(g, "Refund") for g in source["refundIds"]) if r):
+        rows.append(
+            {
+                "__typename": "RefundAgreement",
+                "id": f"gid://shopify/SalesAgreement/{REFUND_AGREEMENT + int(refund['legacyResourceId'])}",
+                "happenedAt": refund.get("createdAt"),
+                "reason": "REFUND",
+                "refund": refund,
+            }
+        )
+    return connect(info, rows, args)
 
 
 def _plain_connection(key: str) -> Any:
@@ -405,7 +447,7 @@ def _mark_as_paid(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
 
 
 RESOLVERS: ResolverMap = {
-    "QueryRoot": {"orders": _orders, "order": lookup("Order")},
+    "QueryRoot": {"orders": _orders, "order": lookup("Order"), "ordersCount": _orders_count},
     "Mutation": {
         "orderCreate": _order_create,
         "orderCancel": _order_cancel,
@@ -417,6 +459,7 @@ RESOLVERS: ResolverMap = {
         "lineItems": _lines,
         "transactions": _transactions,
         "refunds": _refunds,
+        "agreements": _agreements,
         "customer": _ref("Customer", "customerId"),
         "shippingLines": _plain_connection("shippingLines"),
         "discountApplications": _plain_connection("discountApplications"),

@@ -351,19 +351,26 @@ def _take_window(
 
 
 def _refund_children(result: BulkResult) -> dict[str, dict[str, Any]]:
-    """Refund id -> its ``refundLineItems`` and ``refundShippingLines`` connections, from the refunds query
-    (children on their own lines with ``__parentId``; held per window, a few lines an order)."""
-    out: dict[str, dict[str, Any]] = {}
+    """Refund id -> its ``refundLineItems`` and ``refundShippingLines`` connections, from the refunds query.
+
+    The lines come on their own JSONL lines under the refund's sales agreement (``__parentId``: the
+    agreement, the nearest connection node; the refund's own id is taken as well); held per window, a few
+    lines an order."""
+    refund_of: dict[str, str] = {}
+    lines: list[tuple[str, str, dict[str, Any]]] = []
     names = {"RefundLineItem": "refundLineItems", "RefundShippingLine": "refundShippingLines"}
     for record in result.lines():
         parent = record.pop("__parentId", None)
-        if parent is None:
-            for refund in record.get("refunds") or []:  # every refund, with or without lines
-                out.setdefault(refund["id"], {})
-            continue
+        refund = record.get("refund")
+        if isinstance(refund, dict) and refund.get("id"):  # an agreement: which refund it is
+            refund_of[str(record["id"])] = str(refund["id"])
         key = names.get(gid_type(str(record.get("id") or "")))
-        if key is not None:
-            out.setdefault(parent, {}).setdefault(key, []).append(record)
+        if key is not None and parent is not None:
+            lines.append((str(parent), key, record))
+    out: dict[str, dict[str, Any]] = {rid: {} for rid in refund_of.values()}
+    for parent, key, record in lines:
+        rid = refund_of.get(parent, parent)
+        out.setdefault(rid, {}).setdefault(key, []).append(record)
     done = {"hasNextPage": False, "endCursor": None}
     return {
         rid: {k: {"nodes": parts.get(k, []), "pageInfo": done} for k in ("refundLineItems", "refundShippingLines")}
