@@ -227,6 +227,24 @@ def write_order(
     return action, reason
 
 
+def insert_new_orders(conn: Connection, shop: str, orders: list[OrderData], staging_ids: Iterable[int] = ()) -> None:
+    """Insert orders the mirror does not hold yet with their related rows, one statement per table, and drop
+    their staging rows: a bulk read brings thousands of new orders, and a statement per table and chunk costs
+    a fraction of one per row. (What ``write_order`` does for a new order, without the reads it needs for
+    an update.)"""
+    if not orders:
+        return
+    now = utcnow()
+    conn.execute(insert(HEADER), [{"shop_code": shop, "imported_at": now, **data.header} for data in orders])
+    for table in CHILD_TABLES:
+        rows = [{"shop_code": shop, **row} for data in orders for row in data.tables()[table.name]]
+        if rows:
+            conn.execute(insert(table), rows)
+    ids = list(staging_ids)
+    if ids:
+        conn.execute(delete(STAGING).where(STAGING.c.id.in_(ids)))
+
+
 def _key(table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(row.get(c.name) for c in table.primary_key.columns)
 

@@ -287,6 +287,27 @@ def _apply(
     return change
 
 
+def _insert_new(
+    ctx: RunContext, shop: str, rows: list[dict[str, Any]], raws: dict[int, Any], created: list[int]
+) -> bool:
+    """Insert a chunk of new orders in one transaction; False (nothing written) when that fails, so that the
+    caller writes them one by one and a bad order is marked while the rest go in."""
+    if not rows:
+        return True
+    try:
+        parsed = [parse_order(raws[row["order_id"]]) for row in rows]
+        with ctx.engine.begin() as conn:
+            mirror.insert_new_orders(conn, shop, parsed, [row["id"] for row in rows])
+    except SYSTEMIC:
+        raise
+    except Exception as exc:
+        ctx.log.info("a chunk of %d new orders went in one by one: %s", len(rows), exc)
+        return False
+    ctx.stats["created"] += len(rows)
+    created.extend(row["order_id"] for row in rows)
+    return True
+
+
 def _bulk(
     ctx: RunContext, shop: str, filters: OrderFilters, saved: list[dict[str, Any]], created: list[int]
 ) -> set[int]:
@@ -316,9 +337,11 @@ def _bulk(
             ctx.stats["unchanged"] += len(rows) - len(fresh)  # read before (a resumed window): imported once
             ctx.stats["staged"] += mirror.stage_rows(conn, shop, fresh, set(stored))
             staged = mirror.staging_ids(conn, shop, [r["order_id"] for r in fresh])
-        for row in fresh:
-            if row["order_id"] in staged and filters.matches(row):
-                row = {**row, "id": staged[row["order_id"]]}
+        wanted = [{**r, "id": staged[r["order_id"]]} for r in fresh if r["order_id"] in staged and filters.matches(r)]
+        new = [r for r in wanted if r["order_id"] not in stored]
+        inserted = {r["order_id"] for r in new} if _insert_new(ctx, shop, new, by_order, created) else set()
+        for row in wanted:  # updates (and new orders the chunk insert could not take) one by one
+            if row["order_id"] not in inserted:
                 _apply(ctx, shop, row, by_order[row["order_id"]], refund_process, created)
         ctx.progress(ctx.stats["read"], None, f"bulk read, {ctx.stats['read']} orders")
 
