@@ -7,7 +7,8 @@
 Each sync-orders runs as its own process (``shopops run sync-orders --foreground``) on a fresh SQLite
 database against a sandbox served from this process, so that its peak RSS (VmHWM, sampled every 50 ms)
 is its own and a ``kill -9`` hits only it. Printed per run: orders, seconds, orders/s, actual and
-requested API points an order, calls, the path taken and the bulk operations. Benchmarks print figures and ratios; they never pass or fail.
+requested API points an order, calls, the path taken and the bulk operations. Benchmarks print figures
+and ratios; they never pass or fail.
 """
 
 from __future__ import annotations
