@@ -1,115 +1,52 @@
-"""Order to cash: how fast orders come in from Shopify, and how fast the ERP makes and posts documents.
+"""Order to cash: how orders come in from Shopify (each read path, API points an order), and how fast the ERP
+makes and posts documents.
 
-    python bench/order_to_cash.py                      # 10,000 documents; the import part on fewer orders
-    python bench/order_to_cash.py --orders 2000 --import-orders 200
-    python bench/order_to_cash.py --quick              # a smoke run in well under a minute
+    python bench/order_to_cash.py                      # everything: ~20 minutes
+    python bench/order_to_cash.py --quick              # a smoke run in a few minutes
     python bench/order_to_cash.py --local-only --orders 1000   # no sandbox: the ERP and the report only
 
-Two measurements, one printout; benchmarks print figures and ratios, they never pass or fail.
+One printout; benchmarks print figures and ratios, they never pass or fail.
 
-1. **Import (API-bound).** A sandbox shop on a plan (standard: 100 points/s, bucket 2,000) is seeded with
-   orders; sync-orders imports the open ones into a fresh SQLite database. Printed: orders/s, API points
-   per order, points/s and its ratio to the plan's restore rate, raw and without the initial full
-   bucket (a free burst). Goal: >= 0.9 (within 10% of the API limit). The run's wall time is split
-   into time waiting for the bucket (pacing), time in HTTP calls, and the rest (parsing and database
-   writes). At ~116 points an order a standard plan imports < 1 order/s, so 10,000 orders would take
-   about three hours: ``--import-orders`` (default 300) sets how many orders the shop is seeded with.
+1. **Intake (API-bound), bench/order_intake.py.** On a standard-plan sandbox (100 points/s, bucket 2,000):
+   the same ~200 open orders read by the per-order reader (the baseline, as Business Central reads), by
+   batched pages and by ``auto`` (which takes a bulk query for a backlog like this), side by side: orders/s,
+   actual and requested points an order, calls, peak RSS, and whether the three mirrors are equal. Goals:
+   <= 15 points an order and >= 6 orders/s. Then a backlog of ``--backlog`` (50,000) open orders read in bulk:
+   wall time (goal < 10 minutes), peak RSS (goal <= 300 MB), windows, operations and objects, and the mirror's
+   checksum against a batched read of the same orders. Then ``kill -9`` in the middle of a bulk read and a
+   rerun: the saved operations resumed, every order imported once.
 2. **Documents (local).** On another fresh SQLite database, ``--orders`` sales orders with realistic
    lines (three item lines at two locations with Shopify line ids, a shipping G/L line) are made with
    ``ws.erp.sales.create`` (one transaction each, as a report makes them) and then posted (ship +
    invoice) with ``ws.erp.posting.post_batch``; the same documents are made again on a third database
    with ``ws.erp.sales.create_many`` (the batch API). Goal: >= 1,000 documents/s. SQL statements per
    document are counted for each. When a report named ``create-sales-documents`` is registered, it is
-   also timed on the orders imported in part 1, and (``--local-only``) on ``--orders`` orders written
-   straight into the order mirror (customers by e-mail, items by SKU, a shipping line, 25% tax).
+   also timed (``--local-only``) on ``--orders`` orders written straight into the order mirror
+   (customers by e-mail, items by SKU, a shipping line, 25% tax).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import order_intake  # bench/order_intake.py, beside this script
 from sqlalchemy import event, insert
 
 import shopops
 from shopops.erp import NewSalesDocument, NewSalesLine
-from shopops.sandbox import PLANS, Sandbox
-from shopops.shopify import RetryPolicy, ShopifyClient
+from shopops.sandbox import PLANS
 from shopops.store import tables as t
 from shopops.store.types import utcnow
-from shopops.sync import REGISTRY, RunContext
-from shopops.sync.orders.sync_orders import sync_orders
+from shopops.sync import REGISTRY
 
 SHOP = "BENCH"
 TOKEN_ENV = "SHOPOPS_BENCH_TOKEN"
 DOCUMENTS_GOAL = 1000.0
-API_GOAL = 0.9
-
-
-class TimedClient:
-    """The shop's client with the wall time spent in ``execute`` (HTTP + pacing) added up."""
-
-    def __init__(self, client: ShopifyClient) -> None:
-        self.client = client
-        self.seconds = 0.0
-        self.calls = 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.client, name)
-
-    def execute(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return self.client.execute(*args, **kwargs)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.calls += 1
-
-    def pages(self, document: str, variables: Any = None, **kwargs: Any) -> Any:
-        from shopops.shopify.paging import iter_pages
-
-        return iter_pages(self.execute, document, variables, **kwargs)
-
-
-def import_orders(ws: Any, box: Sandbox, plan_name: str, page_size: int) -> dict[str, Any]:
-    """Run sync-orders once on the seeded shop; time, cost and where the time went."""
-    plan = PLANS[plan_name]
-    client = TimedClient(ShopifyClient(box.url, box.token, retry=RetryPolicy()))
-    ctx = RunContext(
-        engine=ws.engine,
-        shop=ws.shops[SHOP],
-        params={"page_size": page_size},
-        report="sync-orders",
-        client_factory=lambda: client,
-    )
-    started = time.perf_counter()
-    sync_orders(ctx, {"page_size": page_size})
-    seconds = time.perf_counter() - started
-    stats = client.client.stats.snapshot()
-    orders = ctx.stats["created"] + ctx.stats["updated"]
-    limit = plan.restore_rate * seconds
-    return {
-        "orders": orders,
-        "seconds": seconds,
-        "orders_per_s": orders / seconds if seconds else 0.0,
-        "points": stats.actual_cost,
-        "requested": stats.requested_cost,
-        "points_per_order": stats.actual_cost / orders if orders else 0.0,
-        "points_per_s": stats.actual_cost / seconds if seconds else 0.0,
-        "ratio": stats.actual_cost / limit if limit else 0.0,
-        "steady_ratio": max(0.0, stats.actual_cost - plan.maximum) / limit if limit else 0.0,
-        "calls": stats.calls,
-        "throttled": stats.throttled,
-        "pacing_s": stats.throttle_wait_seconds,
-        "in_execute_s": client.seconds,
-        "local_s": seconds - client.seconds,
-        "plan": plan,
-    }
 
 
 def setup_erp(ws: Any) -> None:
@@ -334,53 +271,28 @@ def print_documents(work: Path, n: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=10_000, help="sales documents to create and post")
-    parser.add_argument("--import-orders", type=int, default=300, help="orders the sandbox shop is seeded with")
+    parser.add_argument("--increments", type=int, default=250, help="orders seeded for the increments (~200 open)")
+    parser.add_argument("--backlog", type=int, default=50_000, help="open orders of the backlog read in bulk")
+    parser.add_argument("--kill-orders", type=int, default=10_000, help="open orders of the kill -9 run")
     parser.add_argument("--plan", default="standard", choices=sorted(PLANS))
-    parser.add_argument("--page-size", type=int, default=25, help="sync-orders staging page size")
-    parser.add_argument("--quick", action="store_true", help="500 documents, 60 seeded orders")
+    parser.add_argument("--quick", action="store_true", help="500 documents, a 5,000-order backlog")
     parser.add_argument(
         "--local-only",
         action="store_true",
-        help="skip the sandbox import; time the ERP API and create-sales-documents on --orders seeded orders",
+        help="skip the sandbox; time the ERP API and create-sales-documents on --orders seeded orders",
     )
     args = parser.parse_args()
     if args.quick:
-        args.orders, args.import_orders = 500, 60
+        args.orders, args.backlog, args.kill_orders = 500, 5_000, 2_000
     work = Path(tempfile.mkdtemp(prefix="shopops-bench-"))
+    if not args.local_only:
+        order_intake.increments(work, args.increments, args.plan)
+        order_intake.backlog(work, args.backlog, args.plan)
+        order_intake.kill_and_resume(work, args.kill_orders, args.plan)
+    print_documents(work, args.orders)
     if args.local_only:
-        print_documents(work, args.orders)
         print(f"== create-sales-documents on {args.orders} orders seeded into the mirror")
         print(f"   {local_report(work, args.orders)}")
-        print(f"   databases kept in {work}")
-        return
-
-    print(f"== import: sync-orders on a {args.plan} sandbox seeded with {args.import_orders} orders")
-    t0 = time.perf_counter()
-    with Sandbox(seed={"orders": args.import_orders, "customers": 40}, plan=args.plan) as box:
-        print(f"   seeded in {time.perf_counter() - t0:.1f}s")
-        os.environ[TOKEN_ENV] = box.token
-        ws = shopops.open(f"sqlite:///{work}/import.db")
-        ws.shops.add(SHOP, url=box.url, token_env=TOKEN_ENV, allow_background_sync=False)
-        r = import_orders(ws, box, args.plan, args.page_size)
-        plan = r["plan"]
-        print(
-            f"   {r['orders']} orders in {r['seconds']:.1f}s = {r['orders_per_s']:.2f} orders/s; "
-            f"{r['points_per_order']:.0f} points/order actual ({r['requested'] / max(1, r['orders']):.0f} requested); "
-            f"{r['calls']} calls, {r['throttled']} THROTTLED"
-        )
-        print(
-            f"   {r['points_per_s']:.1f} points/s vs restore {plan.restore_rate:g}/s: ratio {r['ratio']:.2f} raw, "
-            f"{r['steady_ratio']:.2f} without the initial bucket of {plan.maximum:g} (goal >= {API_GOAL})"
-        )
-        print(
-            f"   wall time: {r['pacing_s']:.1f}s waiting for the bucket, "
-            f"{r['in_execute_s'] - r['pacing_s']:.1f}s in HTTP calls, {r['local_s']:.1f}s local (parse + DB writes)"
-        )
-        print("== create-sales-documents on the imported orders")
-        print(f"   {create_sales_documents(ws)}")
-        ws.close()
-
-    print_documents(work, args.orders)
     print(f"   databases kept in {work}")
 
 

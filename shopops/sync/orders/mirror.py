@@ -295,9 +295,10 @@ def reset_order_cursor(ws_or_engine: Any, shop: str, since: dt.datetime | None) 
 LOCAL_COLUMNS = frozenset({"imported_at"})
 
 
-def checksum(engine: Engine, shop: str) -> str:
+def checksum(engine: Engine, shop: str, order_ids: Iterable[int] | None = None) -> str:
     """A hash over every mirror row of ``shop`` (header and related tables, in key order, without the local
-    import time): two mirrors with the same checksum hold the same orders, whichever path read them."""
+    import time), or of the orders ``order_ids``: two mirrors with the same checksum hold the same orders,
+    whichever path read them."""
     import hashlib
     import json
 
@@ -306,6 +307,8 @@ def checksum(engine: Engine, shop: str) -> str:
         for table in (HEADER, *CHILD_TABLES):
             columns = [c for c in table.columns if c.name not in LOCAL_COLUMNS]
             query = select(*columns).where(table.c.shop_code == shop).order_by(*table.primary_key.columns)
+            if order_ids is not None:
+                query = query.where((table.c.id if table is HEADER else table.c.order_id).in_(list(order_ids)))
             digest.update(table.name.encode())
             for row in conn.execute(query):
                 digest.update(json.dumps(list(row), default=str, sort_keys=True).encode())
