@@ -138,26 +138,27 @@ def _import_raw(
 
 def _reads(ctx: RunContext, path: str, rows: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], Any]]:
     """Each staged row with its order read in full, or with the exception its read raised."""
-    if path == "per_order":
-        for row in rows:
+    by_id = {row["order_id"]: row for row in rows}
+    pending = dict.fromkeys(by_id)  # in staging order
+    while pending:
+        if path == "batched":
             try:
-                yield row, fetch_order(ctx.client, order_gid(row["order_id"]))
+                for order_id, raw in batched.read_orders(ctx.client, list(pending)):
+                    del pending[order_id]
+                    yield by_id[order_id], raw
+                return
+            except SYSTEMIC:
+                raise
+            except Exception as exc:  # a batch failed: its orders are read one by one, so only a bad one fails
+                ctx.log.info("a batch of orders failed (%s); reading them one by one", exc)
+        for order_id in list(pending)[: batched.batch_size() if path == "batched" else None]:
+            del pending[order_id]
+            try:
+                yield by_id[order_id], fetch_order(ctx.client, order_gid(order_id))
             except SYSTEMIC:
                 raise
             except Exception as exc:
-                yield row, exc
-        return
-    by_id = {row["order_id"]: row for row in rows}
-    pending = list(by_id)
-    while pending:
-        try:
-            for order_id, raw in batched.read_orders(ctx.client, pending):
-                pending.remove(order_id)
-                yield by_id[order_id], raw
-        except SYSTEMIC:
-            raise
-        except Exception as exc:  # the batch failed: its first order takes the blame, the rest are read again
-            yield by_id[pending.pop(0)], exc
+                yield by_id[order_id], exc
 
 
 def _unchanged(ctx: RunContext, shop: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
