@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shopops.shopify import operations
 from shopops.shopify.errors import AccessDeniedError, AuthenticationError, ConfigurationError, ForbiddenError
+from shopops.shopify.query_cost import largest_first
 from shopops.store.types import utcnow
 from shopops.sync import state
 from shopops.sync.context import RunContext
@@ -71,7 +72,7 @@ PARAMS = {
     "high_risk": Param(bool, doc="only high-risk (true) or not high-risk (false) orders"),
     "country": Param(str, doc="only orders shipped (else billed) to these ISO countries (comma-separated)"),
     "order_no": Param(str, doc="only these orders by name (comma-separated, e.g. #1001,#1002)"),
-    "page_size": Param(int, default=25, doc="orders per staging page (BC reads 25)"),
+    "page_size": Param(int, default=25, doc="orders per staging page (BC reads 25; at most what costs < 1,000)"),
     "read_path": Param(
         str,
         choices=("auto", *read_path.PATHS),
@@ -90,8 +91,12 @@ def _stage(ctx: RunContext, shop: str, page_size: int, dry: list[dict[str, Any]]
     """Page the orders updated since the cursor into staging (or into ``dry`` for a dry run)."""
     cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
     new_cursor = utcnow()  # taken before paging
-    variables = {"first": page_size, "query": _query(cursor)}
-    for page in ctx.client.pages(operations.load("SyncOrdersToImport"), variables, path=("orders",)):
+    document = operations.load("SyncOrdersToImport")
+    fits = largest_first(document, {"query": ""})
+    if page_size > fits:  # Shopify would refuse the page (MAX_COST_EXCEEDED): as large as fits instead
+        ctx.log.info("sync-orders stages %d orders a page: %d would cost more than Shopify allows", fits, page_size)
+    variables = {"first": min(page_size, fits), "query": _query(cursor)}
+    for page in ctx.client.pages(document, variables, path=("orders",)):
         rows = [staging_row(node) for node in page.nodes]
         ctx.stats["read"] += len(rows)
         with ctx.engine.begin() as conn:  # one short transaction per page, after the call returned

@@ -70,6 +70,8 @@ def generated() -> list[tuple[str, dict[str, Any]]]:
         ("SyncGetFulfillmentOrderLines", {"id": "x", "first": 200}),
         ("SyncGetRefundLines", {"id": "x", "first": fetch.NEXT_LINES}),
         ("SyncOrdersCount", {"query": "status:open", "limit": bulk_windows.WINDOW_ORDERS}),
+        # a staging page as large as a run may ask (page_size is cut to what fits)
+        ("SyncOrdersToImport", {"first": largest_first(operations.load("SyncOrdersToImport"), {}), "query": ""}),
     ]
 
 
