@@ -1,9 +1,10 @@
 """Bulk operations: ``bulkOperationRunQuery``, ``bulkOperationRunMutation``, ``bulkOperation(id:)``,
 ``currentBulkOperation``, ``bulkOperations``, ``bulkOperationCancel``, and the JSONL results the sandbox serves.
 
-The query runs in a background thread through the same schema with paging switched off (``first`` and
-``after`` are ignored, as Shopify ignores them in bulk queries). Each node becomes one JSON line;
-nodes of nested connections get their own lines with ``__parentId`` set to the parent's id.
+A bulk query is checked as Shopify checks it (:mod:`shopops.sandbox.bulk.validate`), at most
+``MAX_CONCURRENT`` may be in progress per shop, and each runs in a background thread
+(:mod:`shopops.sandbox.bulk.runner`) at the shop's pace (``ShopState.bulk_timing``): CREATED, then
+RUNNING with an ``objectCount`` that grows while it runs, then COMPLETED with the JSONL's url.
 
 A bulk mutation reads the JSONL variables file staged through ``stagedUploadsCreate`` (resource
 ``BULK_MUTATION_VARIABLES``), runs the mutation once per line in a background thread through the same
@@ -29,6 +30,7 @@ from graphql import (
     validate,
 )
 
+from shopops.sandbox.bulk.runner import run_query
 from shopops.sandbox.bulk.validate import check_bulk_query
 from shopops.sandbox.engine.defaults import default_resolver, type_resolver
 from shopops.sandbox.engine.search import Matcher
@@ -57,96 +59,18 @@ BULK_SEARCH = Matcher(
 )
 
 
-def _is_connection(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("edges", value.get("nodes")), list)
+def _live_count(index: int) -> Any:
+    """objectCount / rootObjectCount: while RUNNING, what the shop's pace lets a poll see so far."""
 
+    def resolve(source: Record, info: GraphQLResolveInfo, **_args: Any) -> str:
+        key = ("objectCount", "rootObjectCount")[index]
+        if source.get("status") in ("RUNNING", "CANCELING"):
+            progress = state_of(info).bulk_progress.get(int(source["legacyResourceId"]))
+            if progress is not None:
+                return str(progress.shown()[index])
+        return str(source.get(key) or "0")
 
-def _conn_nodes(value: dict[str, Any]) -> list[Any]:
-    if isinstance(value.get("edges"), list):
-        return [e.get("node") for e in value["edges"] if isinstance(e, dict)]
-    return list(value.get("nodes") or [])
-
-
-def _strip(obj: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in obj.items():
-        if _is_connection(value):
-            children.append(value)
-        elif isinstance(value, dict):
-            out[key] = _strip(value, children)
-        else:
-            out[key] = value
-    return out
-
-
-def to_jsonl(data: dict[str, Any]) -> tuple[bytes, int, int]:
-    """Flatten a bulk result into JSONL; returns (bytes, objectCount, rootObjectCount)."""
-    lines: list[str] = []
-    roots = 0
-
-    def emit(node: dict[str, Any], parent: str | None) -> None:
-        children: list[dict[str, Any]] = []
-        line = _strip(node, children)
-        if parent is not None:
-            line["__parentId"] = parent
-        lines.append(json.dumps(line, separators=(",", ":"), ensure_ascii=False))
-        for conn in children:
-            for child in _conn_nodes(conn):
-                if isinstance(child, dict):
-                    emit(child, node.get("id"))
-
-    for value in data.values():
-        if _is_connection(value):
-            for node in _conn_nodes(value):
-                if isinstance(node, dict):
-                    roots += 1
-                    emit(node, None)
-    body = ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
-    return body, len(lines), roots
-
-
-def _run(state: ShopState, op: Record, context: dict[str, Any], base_url: str) -> None:
-    with state.lock:
-        if op["status"] == "CANCELING":
-            op["status"] = "CANCELED"
-            return
-        op["status"] = "RUNNING"
-    deadline = time.monotonic() + state.bulk_min_seconds
-    while time.monotonic() < deadline and op["status"] == "RUNNING":
-        time.sleep(0.02)
-    with state.lock:
-        if op["status"] == "CANCELING":
-            op["status"], op["completedAt"] = "CANCELED", state.now()
-            return
-        result = execute_sync(
-            context["schema"],
-            parse(op["query"]),
-            context_value=context,
-            field_resolver=default_resolver,
-            type_resolver=type_resolver,
-        )
-        if op["status"] == "CANCELING":
-            op["status"], op["completedAt"] = "CANCELED", state.now()
-            return
-        codes = [(e.extensions or {}).get("code") for e in result.errors or []]
-        if result.data is None or codes:
-            op["status"] = "FAILED"
-            op["errorCode"] = "ACCESS_DENIED" if "ACCESS_DENIED" in codes else "INTERNAL_SERVER_ERROR"
-            op["completedAt"] = state.now()
-            return
-        body, count, roots = to_jsonl(result.data)
-        num = int(op["legacyResourceId"])
-        state.bulk_results[num] = body
-        op.update(
-            {
-                "status": "COMPLETED",
-                "objectCount": str(count),
-                "rootObjectCount": str(roots),
-                "fileSize": str(len(body)),
-                "completedAt": state.now(),
-                "url": f"{base_url}/bulk/{num}.jsonl" if count else None,
-            }
-        )
+    return resolve
 
 
 def _run_query(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
@@ -179,8 +103,8 @@ def _run_query(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, A
     context["schema"] = info.schema  # the served schema, without importing the module that builds it
     context["bulk"] = True
     thread = threading.Thread(
-        target=_run,
-        args=(state, op, context, info.context.get("base_url", "")),
+        target=run_query,
+        args=(state, op, context, info.context.get("base_url", ""), bool(args.get("groupObjects"))),
         name=f"bulk-{op['legacyResourceId']}",
         daemon=True,
     )
@@ -384,6 +308,7 @@ def _run_mutation(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
 
 
 RESOLVERS: ResolverMap = {
+    "BulkOperation": {"objectCount": _live_count(0), "rootObjectCount": _live_count(1)},
     "QueryRoot": {"bulkOperation": lookup("BulkOperation"), "currentBulkOperation": _current, "bulkOperations": _list},
     "Mutation": {
         "bulkOperationRunQuery": _run_query,
