@@ -43,6 +43,7 @@ QUERY_FIELDS = [
     "customers",
     "customer",
     "orders",
+    "ordersCount",
     "order",
     "fulfillmentOrders",
     "fulfillmentOrder",

@@ -83,6 +83,19 @@ def _orders(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]
     return connect(info, state.table("Order").values(), args, ORDER_SORTS, order_matcher(state))
 
 
+def _orders_count(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    """``ordersCount``: how many orders match ``query`` (the search of ``orders(query:)``), capped at
+    ``limit`` (10,000 by default, null for none); a capped count is AT_LEAST, as on Shopify."""
+    state = state_of(info)
+    predicate = order_matcher(state).compile(args.get("query"))
+    orders = state.table("Order").values()
+    count = len(orders) if predicate is None else sum(1 for order in orders if predicate(order))
+    limit = args.get("limit")
+    if limit is not None and count > limit:
+        return {"count": max(limit, 0), "precision": "AT_LEAST"}
+    return {"count": count, "precision": "EXACT"}
+
+
 def _lines(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
     state = state_of(info)
     return connect(info, [r for r in (state.get(g, "LineItem") for g in source["lineItemIds"]) if r], args)
@@ -405,7 +418,7 @@ def _mark_as_paid(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
 
 
 RESOLVERS: ResolverMap = {
-    "QueryRoot": {"orders": _orders, "order": lookup("Order")},
+    "QueryRoot": {"orders": _orders, "ordersCount": _orders_count, "order": lookup("Order")},
     "Mutation": {
         "orderCreate": _order_create,
         "orderCancel": _order_cancel,

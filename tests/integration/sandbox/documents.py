@@ -174,6 +174,13 @@ query Orders($first: Int!, $after: String, $query: String, $sortKey: OrderSortKe
 }
 """
 
+ORDERS_COUNT = """
+query OrdersCount($query: String, $limit: Int) { ordersCount(query: $query, limit: $limit) { count precision } }
+"""
+ORDERS_COUNT_DEFAULT_LIMIT = (
+    "query OrdersCountDefault($query: String) { ordersCount(query: $query) { count precision } }"
+)
+
 ORDER_DETAIL = """
 query Order($id: ID!) {
   order(id: $id) {
