@@ -120,6 +120,8 @@ class ShopState:
     bulk_min_seconds: float = 0.0
     # live progress of running bulk queries by operation number (what objectCount shows while RUNNING)
     bulk_progress: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    # one bulk query chunk at a time contends for ``lock``, so that a request waits behind one chunk at most
+    bulk_gate: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _last_stamp: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=UTC))
 
     def __post_init__(self) -> None:
