@@ -71,3 +71,33 @@ def grouped_lines(roots: list[dict[str, Any]]) -> list[str]:
     for node in roots:
         emit(node, None)
     return lines
+
+
+def ungrouped_lines(roots: list[dict[str, Any]], batch: int) -> list[str]:
+    """Lines as Shopify writes them without grouping (``groupObjects: false``, the default since 2026-01).
+
+    Shopify promises only that a child comes after its parent and that each connection keeps its own
+    order. The sandbox makes that visible, deterministically: ``batch`` root nodes, then the nodes of each
+    first-level connection of those roots (all ``lineItems``, then all ``shippingLines``), then the
+    second-level ones; then the next batch. A reader that expects a node's children right after it fails.
+    """
+    lines: list[str] = []
+    for first in range(0, len(roots), batch):
+        level: list[tuple[str, dict[str, Any], str | None]] = [
+            ("", node, None) for node in roots[first : first + batch]
+        ]
+        while level:
+            buckets: dict[str, list[tuple[str, dict[str, Any], str | None]]] = {}
+            for path, node, parent in level:
+                children: list[tuple[str, dict[str, Any]]] = []
+                line = split_node(node, children)
+                if parent is not None:
+                    line["__parentId"] = parent
+                lines.append(dumps(line))
+                for key, conn in children:
+                    bucket = buckets.setdefault(f"{path}/{key}", [])
+                    bucket.extend(
+                        (f"{path}/{key}", c, node.get("id")) for c in connection_nodes(conn) if isinstance(c, dict)
+                    )
+            level = [item for bucket in buckets.values() for item in bucket]
+    return lines

@@ -27,6 +27,8 @@ POLL_SECONDS = 0.02
 CHUNK_ROOTS = 250
 #: A pause after each chunk, lock released, in which waiting requests take the lock first.
 YIELD_SECONDS = 0.002
+#: Without groupObjects, children follow their parents this many root nodes later at most (jsonl).
+UNGROUPED_BATCH = 50
 
 
 def _wait(op: Record, until: float) -> bool:
@@ -112,7 +114,7 @@ def _run(
                 op["completedAt"] = state.now()
             return
         roots = jsonl.root_nodes(result.data)
-        lines = jsonl.grouped_lines(roots)
+        lines = jsonl.grouped_lines(roots) if group_objects else jsonl.ungrouped_lines(roots, UNGROUPED_BATCH)
         parts.append("".join(f"{line}\n" for line in lines))
         progress.produced += len(lines)
         progress.produced_roots += len(roots)

@@ -554,6 +554,15 @@ mutation Bulk($query: String!) {
 }
 """
 
+BULK_RUN_GROUPED = """
+mutation BulkGrouped($query: String!, $groupObjects: Boolean!) {
+  bulkOperationRunQuery(query: $query, groupObjects: $groupObjects) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}
+"""
+
 BULK_STATUS = """
 query BulkStatus($id: ID!) {
   bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl completedAt }
