@@ -3,6 +3,8 @@
 ``SHOPOPS_REQUIRE=pg,browser`` (set by .ci/run) turns the skip of a test whose component is missing
 into a failure, so that CI can never pass by silently not running the PostgreSQL or browser tests.
 ``SHOPOPS_TEST_PG`` overrides the PostgreSQL server URL (default: the local server, database test).
+Sandbox shops made by tests finish bulk queries at once (``SHOPOPS_SANDBOX_BULK_TIMING=instant``, also
+inherited by the processes tests start) unless a test sets a pace; the sandbox's own default is Shopify's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+
+# a test's sandbox must not wait Shopify's seconds per bulk query; the timing tests choose their own pace
+os.environ.setdefault("SHOPOPS_SANDBOX_BULK_TIMING", "instant")
 
 PG_SERVER = os.environ.get("SHOPOPS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -28,6 +28,11 @@ faults=("http_500", "http_503", "internal_error", "slow", "reset"), fault_seed=7
 "medium", "large" or a dict of counts (see :mod:`shopops.sandbox.state.seed`). Snapshots:
 ``Sandbox(snapshot="rehearsal.json")`` loads the file when present and saves it on close.
 
+Bulk queries take time as on Shopify: a start delay, then a rate in objects per second per operation
+(``bulk_timing="shopify"``, the default: 1 s and 1,000 objects/s; docs/sandbox.md says why).
+``Sandbox(bulk_timing="instant")`` (tests, the demo), ``(delay_s, objects_per_s)``, or
+``ShopHandle.set_bulk_timing(...)`` later; ``SHOPOPS_SANDBOX_BULK_TIMING`` sets the default of every shop.
+
 Limits and errors, as Shopify answers them: 401 with the string body for a wrong token; GraphQL errors
 at HTTP 200 for syntax/validation (``undefinedField``), ACCESS_DENIED (partial data), THROTTLED,
 MAX_COST_EXCEEDED (requested cost over 1,000), MAX_PAGE_SIZE_EXCEEDED (``first``/``last`` over 250,
@@ -45,6 +50,7 @@ from __future__ import annotations
 from shopops.sandbox.app import Sandbox, ShopHandle, serve
 from shopops.sandbox.engine.throttle import PLANS, Plan
 from shopops.sandbox.http.faults import FaultPlan
+from shopops.sandbox.state.bulk_timing import BULK_TIMINGS, BulkTiming
 from shopops.sandbox.state.store import ShopState
 
-__all__ = ["PLANS", "FaultPlan", "Plan", "Sandbox", "ShopHandle", "ShopState", "serve"]
+__all__ = ["BULK_TIMINGS", "PLANS", "BulkTiming", "FaultPlan", "Plan", "Sandbox", "ShopHandle", "ShopState", "serve"]

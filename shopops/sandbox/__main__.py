@@ -1,4 +1,5 @@
-"""``python -m shopops.sandbox --port 8080 --plan standard --seed small``: serve until Ctrl-C."""
+"""``python -m shopops.sandbox --port 8080 --plan standard --seed small [--bulk-timing 1,1000]``: serve until
+Ctrl-C."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--handle", default="demo")
+    parser.add_argument(
+        "--bulk-timing",
+        default=None,
+        help="bulk query pace: shopify, instant or DELAY_S,OBJECTS_PER_S (default: $SHOPOPS_SANDBOX_BULK_TIMING "
+        "or shopify)",
+    )
     args = parser.parse_args(argv)
     serve(
         port=args.port,
@@ -28,6 +35,7 @@ def main(argv: list[str] | None = None) -> None:
         fault_rate=args.fault_rate,
         fault_seed=args.fault_seed,
         handle=args.handle,
+        bulk_timing=args.bulk_timing,
     )
 
 

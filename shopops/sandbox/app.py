@@ -22,6 +22,7 @@ from shopops.sandbox.http.faults import KINDS, FaultPlan
 from shopops.sandbox.http.server import SERVED_VERSION, SandboxServer
 from shopops.sandbox.state import seed as seeding
 from shopops.sandbox.state import snapshot as snapshots
+from shopops.sandbox.state.bulk_timing import BulkTiming, BulkTimingSpec, resolve_bulk_timing
 from shopops.sandbox.state.store import ShopInfo, ShopState
 
 PlanSpec = str | Plan | tuple[float, float]
@@ -75,6 +76,16 @@ class ShopHandle:
             self.plan = resolve_plan(plan)
             self._buckets.clear()
 
+    @property
+    def bulk_timing(self) -> BulkTiming:
+        """How long this shop's bulk queries take (start delay, objects per second per operation)."""
+        return self.state.bulk_timing
+
+    def set_bulk_timing(self, timing: BulkTimingSpec) -> None:
+        """Change the bulk query pace: ``"shopify"``, ``"instant"``, ``(delay_s, objects_per_s)`` or a
+        :class:`BulkTiming`; operations started from now on take it."""
+        self.state.bulk_timing = resolve_bulk_timing(timing)
+
     def post(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None, timeout: float = 30.0
     ) -> requests.Response:
@@ -94,7 +105,8 @@ class Sandbox:
     ``(restore_rate, bucket_size)``), ``port`` (0 = a free one), ``handle`` of the first shop,
     ``snapshot`` (JSON file loaded at start when present and written at close), ``fault_rate`` /
     ``faults`` / ``fault_seed`` / ``slow_seconds`` (seeded fault injection), ``scopes`` of the
-    default token, ``rng_seed`` (the data generator's seed).
+    default token, ``rng_seed`` (the data generator's seed), ``bulk_timing`` of every shop added (a
+    :class:`BulkTiming` spec; None = ``SHOPOPS_SANDBOX_BULK_TIMING`` or Shopify's pace, see docs/sandbox.md).
     """
 
     def __init__(
@@ -112,6 +124,7 @@ class Sandbox:
         scopes: Iterable[str] | None = None,
         rng_seed: int = 42,
         currency: str = "USD",
+        bulk_timing: BulkTimingSpec | None = None,
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the sandbox listens on loopback only")
@@ -124,6 +137,7 @@ class Sandbox:
         self._server: SandboxServer | None = None
         self._thread: threading.Thread | None = None
         self._default = handle
+        self.bulk_timing = None if bulk_timing is None else resolve_bulk_timing(bulk_timing)
         if self.snapshot_path is not None and self.snapshot_path.exists():
             snapshots.load(self, self.snapshot_path)
         if handle not in self.shops:
@@ -140,8 +154,10 @@ class Sandbox:
         rng_seed: int = 42,
         currency: str = "USD",
         state: ShopState | None = None,
+        bulk_timing: BulkTimingSpec | None = None,
     ) -> ShopHandle:
-        """Add a shop (served at ``/shops/{handle}``) with its own data, plan and token."""
+        """Add a shop (served at ``/shops/{handle}``) with its own data, plan, token and bulk timing (None:
+        the sandbox's ``bulk_timing``, else ``SHOPOPS_SANDBOX_BULK_TIMING``, else Shopify's pace)."""
         if handle in self.shops:
             raise ValueError(f"shop {handle!r} already exists")
         if state is None:
@@ -155,6 +171,9 @@ class Sandbox:
             )
             if seed is not None:
                 seeding.seed_shop(state, seed, rng_seed)
+        timing = bulk_timing if bulk_timing is not None else self.bulk_timing
+        if timing is not None:
+            state.bulk_timing = resolve_bulk_timing(timing)
         shop = ShopHandle(self, handle, state, resolve_plan(plan))
         self.shops[handle] = shop
         self.add_token(handle, scopes, token)
@@ -279,6 +298,7 @@ def serve(
     fault_seed: int = 0,
     rng_seed: int = 42,
     announce: bool = True,
+    bulk_timing: BulkTimingSpec | None = None,
 ) -> None:
     """Run a sandbox in the foreground until Ctrl-C; what ``shopops sandbox`` calls."""
     box = Sandbox(
@@ -291,6 +311,7 @@ def serve(
         fault_rate=fault_rate,
         fault_seed=fault_seed,
         rng_seed=rng_seed,
+        bulk_timing=bulk_timing,
     )
     if announce:
         counts = ", ".join(f"{n} {k}" for k, n in box.state.counts().items())
@@ -299,7 +320,13 @@ def serve(
             f"(Admin API {{url}}/admin/api/{SERVED_VERSION}/graphql.json)",
             flush=True,
         )
+        pace = box.shop.bulk_timing
         print(f"  token: {box.token}  plan: {plan}  data: {counts}", flush=True)
+        print(
+            f"  bulk queries: {pace.name} pace, start delay {pace.start_delay:g} s, "
+            f"{pace.objects_per_second:g} objects/s per operation",
+            flush=True,
+        )
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C, so that the snapshot is written
     with contextlib.suppress(KeyboardInterrupt):

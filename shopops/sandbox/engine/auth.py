@@ -54,6 +54,8 @@ TYPE_RESOURCE: dict[str, str] = {
     "ShopifyPaymentsAccount": "shopify_payments",
     "ShopifyPaymentsDisputeConnection": "shopify_payments_disputes",
 }
+#: Root fields guarded by name, as their type (``Count``) names no resource.
+QUERY_SCOPES: dict[str, tuple[str, ...]] = {"ordersCount": ("read_orders",)}
 MUTATION_SCOPES: dict[str, tuple[str, ...]] = {
     "productSet": ("write_products",),
     "productCreate": ("write_products",),
@@ -139,6 +141,8 @@ def install_scope_guards(schema: GraphQLSchema) -> None:
         for fname, fdef in gtype.fields.items():
             if type_name == "Mutation":
                 scopes = MUTATION_SCOPES.get(fname)
+            elif type_name == "QueryRoot" and fname in QUERY_SCOPES:
+                scopes = QUERY_SCOPES[fname]
             else:
                 resource = TYPE_RESOURCE.get(get_named_type(fdef.type).name)
                 scopes = RESOURCES.get(resource) if resource else None

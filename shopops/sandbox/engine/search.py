@@ -117,40 +117,75 @@ def parse_time(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _compare(actual: Any, op: str, wanted: str, kind: str) -> bool:
-    if actual is None:
-        return False
-    if isinstance(actual, (list, tuple, set)):
-        return any(_compare(a, op, wanted, kind) for a in actual)
-    left: Any
-    right: Any
+_ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ":": lambda a, b: bool(a == b),
+    "<": lambda a, b: bool(a < b),
+    ">": lambda a, b: bool(a > b),
+    "<=": lambda a, b: bool(a <= b),
+    ">=": lambda a, b: bool(a >= b),
+}
+Test = Callable[[Any], bool]
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(str(value).rsplit("/", 1)[-1])
+    except ValueError:
+        return None
+
+
+def _scalar_test(op: str, wanted: str, kind: str) -> Test:
+    """A test of one record value against ``wanted``, the wanted side worked out once per query."""
+    compare = _OPS.get(op, _OPS[">="])
     if kind == "time":
-        left = parse_time(str(actual))
         right = parse_time(wanted)
-        if left is None or right is None:
-            return False
+        if right is None:
+            return lambda _actual: False
         if op == ":" and len(wanted.strip()) <= 10:  # a bare date matches the whole day/month/year
-            return str(actual).startswith(wanted.strip())
-    elif kind == "number":
-        try:
-            left, right = float(str(actual).rsplit("/", 1)[-1]), float(wanted.rsplit("/", 1)[-1])
-        except ValueError:
+            prefix = wanted.strip()
+            return lambda actual: parse_time(str(actual)) is not None and str(actual).startswith(prefix)
+        # Shopify's stamps (second precision, UTC, Z) compare as text; anything else is parsed
+        fast = iso_text(right) if right.microsecond == 0 else None
+
+        def time_test(actual: Any) -> bool:
+            text = str(actual)
+            if fast is not None and _ISO_SECONDS.match(text):
+                return compare(text, fast)
+            left = parse_time(text)
+            return left is not None and compare(left, right)
+
+        return time_test
+    if kind == "number":
+        number = _number(wanted)
+        if number is None:
+            return lambda _actual: False
+        return lambda actual: (left := _number(actual)) is not None and compare(left, number)
+    lowered = wanted.lower()
+    if op == ":" and lowered.endswith("*"):
+        return lambda actual: str(actual).lower().startswith(lowered[:-1])
+    if op == ":" and kind == "text":
+        return lambda actual: lowered in str(actual).lower()
+    return lambda actual: compare(str(actual).lower(), lowered)
+
+
+def iso_text(moment: datetime) -> str:
+    """A datetime as Shopify's stamp text (UTC, seconds, ``Z``)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _value_test(op: str, wanted: str, kind: str) -> Test:
+    """A test of a record value that may be a list (any element may match); None never matches."""
+    scalar = _scalar_test(op, wanted, kind)
+
+    def test(actual: Any) -> bool:
+        if actual is None:
             return False
-    else:
-        left, right = str(actual).lower(), wanted.lower()
-        if op == ":" and right.endswith("*"):
-            return bool(left.startswith(right[:-1]))
-        if op == ":" and kind == "text":
-            return right in left
-    if op == ":":
-        return bool(left == right)
-    if op == "<":
-        return bool(left < right)
-    if op == ">":
-        return bool(left > right)
-    if op == "<=":
-        return bool(left <= right)
-    return bool(left >= right)
+        if isinstance(actual, (list, tuple, set)):
+            return any(test(a) for a in actual)
+        return scalar(actual)
+
+    return test
 
 
 class Matcher:
@@ -161,27 +196,61 @@ class Matcher:
         self.default = default
 
     def compile(self, text: str | None) -> Callable[[dict[str, Any]], bool] | None:
-        """A predicate for ``text``; None when the query is empty (everything matches)."""
+        """A predicate for ``text``; None when the query is empty (everything matches).
+
+        Each term's wanted value is parsed once here, not once per record, and an ``OR`` of plain
+        ``key:value`` terms on one number key (``id:1 OR id:2 OR ...``) is a set lookup.
+        """
         tree = parse(text)
         if tree is None:
             return None
-        return lambda record: self._eval(tree, record)
+        return self._compile(tree)
 
-    def _eval(self, node: Node | Term, record: dict[str, Any]) -> bool:
-        if isinstance(node, Node):
-            if node.kind == "and":
-                return all(self._eval(c, record) for c in node.children)
-            if node.kind == "or":
-                return any(self._eval(c, record) for c in node.children)
-            return not self._eval(node.children[0], record)
-        if node.key is None:
-            result = _compare(self.default(record), ":", node.value, "text")
-        elif node.key in self.fields:
-            kind, getter = self.fields[node.key]
+    def _compile(self, node: Node | Term) -> Callable[[dict[str, Any]], bool]:
+        if isinstance(node, Term):
+            return self._term(node)
+        if node.kind == "or" and (lookup := self._number_set(node)) is not None:
+            return lookup
+        parts = [self._compile(c) for c in node.children]
+        if node.kind == "and":
+            return lambda record: all(p(record) for p in parts)
+        if node.kind == "or":
+            return lambda record: any(p(record) for p in parts)
+        return lambda record: not parts[0](record)
+
+    def _number_set(self, node: Node) -> Callable[[dict[str, Any]], bool] | None:
+        terms = node.children
+        if not all(isinstance(t, Term) and t.op == ":" and not t.negated for t in terms):
+            return None
+        keys = {t.key for t in terms}
+        key = next(iter(keys))
+        if len(keys) != 1 or key is None or self.fields.get(key, ("",))[0] != "number":
+            return None
+        wanted = {_number(t.value) for t in terms} - {None}
+        getter = self.fields[key][1]
+
+        def lookup(record: dict[str, Any]) -> bool:
+            value = getter(record)
+            values = value if isinstance(value, (list, tuple, set)) else [value]
+            return any(v is not None and _number(v) in wanted for v in values)
+
+        return lookup
+
+    def _term(self, term: Term) -> Callable[[dict[str, Any]], bool]:
+        test: Callable[[dict[str, Any]], bool]
+        if term.key is None:
+            text_test = _value_test(":", term.value, "text")
+            test = lambda record: text_test(self.default(record))  # noqa: E731
+        elif term.key in self.fields:
+            kind, getter = self.fields[term.key]
             if kind == "predicate":  # getter(record, value) -> bool, for keys like orders' status
-                result = bool(getter(record, node.value))
+                value = term.value
+                test = lambda record: bool(getter(record, value))  # noqa: E731
             else:
-                result = _compare(getter(record), node.op, node.value, kind)
+                value_test = _value_test(term.op, term.value, kind)
+                test = lambda record: value_test(getter(record))  # noqa: E731
         else:
-            result = False
-        return not result if node.negated else result
+            test = lambda _record: False  # noqa: E731
+        if term.negated:
+            return lambda record: not test(record)
+        return test

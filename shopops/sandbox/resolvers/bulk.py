@@ -1,9 +1,10 @@
 """Bulk operations: ``bulkOperationRunQuery``, ``bulkOperationRunMutation``, ``bulkOperation(id:)``,
 ``currentBulkOperation``, ``bulkOperations``, ``bulkOperationCancel``, and the JSONL results the sandbox serves.
 
-The query runs in a background thread through the same schema with paging switched off (``first`` and
-``after`` are ignored, as Shopify ignores them in bulk queries). Each node becomes one JSON line;
-nodes of nested connections get their own lines with ``__parentId`` set to the parent's id.
+A bulk query is checked as Shopify checks it (:mod:`shopops.sandbox.bulk.validate`), at most
+``MAX_CONCURRENT`` may be in progress per shop, and each runs in a background thread
+(:mod:`shopops.sandbox.bulk.runner`) at the shop's pace (``ShopState.bulk_timing``): CREATED, then
+RUNNING with an ``objectCount`` that grows while it runs, then COMPLETED with the JSONL's url.
 
 A bulk mutation reads the JSONL variables file staged through ``stagedUploadsCreate`` (resource
 ``BULK_MUTATION_VARIABLES``), runs the mutation once per line in a background thread through the same
@@ -25,25 +26,28 @@ from graphql import (
     GraphQLResolveInfo,
     OperationDefinitionNode,
     execute_sync,
-    get_named_type,
     parse,
     validate,
 )
 
+from shopops.sandbox.bulk.runner import run_query
+from shopops.sandbox.bulk.validate import check_bulk_query
 from shopops.sandbox.engine.defaults import default_resolver, type_resolver
 from shopops.sandbox.engine.search import Matcher
 from shopops.sandbox.resolvers.common import ResolverMap, connect, lookup, state_of, time_sort, user_error
 from shopops.sandbox.state.store import Record, ShopState
 
+#: Bulk query operations one app may have in progress per shop (API 2026-01 and later; earlier versions
+#: allowed one, and the sandbox serves 2026-01 onward).
 MAX_CONCURRENT = 5
+#: Statuses that hold one of those places: Shopify counts a CANCELING operation until it is CANCELED.
+IN_PROGRESS = ("CREATED", "RUNNING", "CANCELING")
 #: Bulk mutations allowed to run at once per shop (one, as the brief for issue 6 states Shopify's rule).
 MAX_CONCURRENT_MUTATIONS = 1
 #: Root fields a bulk mutation may not run (they would nest bulk work or staged uploads).
 NOT_BULKABLE = frozenset(
     {"bulkOperationRunQuery", "bulkOperationRunMutation", "bulkOperationCancel", "stagedUploadsCreate"}
 )
-MAX_CONNECTIONS = 5
-MAX_NESTING = 2
 BULK_SEARCH = Matcher(
     {
         "status": ("string", lambda r: r["status"].lower()),
@@ -55,144 +59,18 @@ BULK_SEARCH = Matcher(
 )
 
 
-def _connections(schema: Any, parent: Any, selections: Any, depth: int, found: list[int]) -> None:
-    for sel in selections or ():
-        if not isinstance(sel, FieldNode) or sel.selection_set is None:
-            continue
-        field = getattr(parent, "fields", {}).get(sel.name.value)
-        if field is None:
-            continue
-        named = get_named_type(field.type)
-        is_conn = named.name.endswith("Connection")
-        if is_conn:
-            found.append(depth)
-        _connections(schema, named, sel.selection_set.selections, depth + (1 if is_conn else 0), found)
+def _live_count(index: int) -> Any:
+    """objectCount / rootObjectCount: while RUNNING, what the shop's pace lets a poll see so far."""
 
+    def resolve(source: Record, info: GraphQLResolveInfo, **_args: Any) -> str:
+        key = ("objectCount", "rootObjectCount")[index]
+        if source.get("status") in ("RUNNING", "CANCELING"):
+            progress = state_of(info).bulk_progress.get(int(source["legacyResourceId"]))
+            if progress is not None:
+                return str(progress.shown()[index])
+        return str(source.get(key) or "0")
 
-def check_bulk_query(schema: Any, text: str) -> list[dict[str, Any]]:
-    """userErrors for a bulk query (invalid GraphQL, no or too many connections, too deep, node(s))."""
-    try:
-        document = parse(text)
-    except GraphQLError as err:
-        return [user_error(f"Invalid bulk query: {err.message}", ["query"], "INVALID")]
-    errors = validate(schema, document)
-    if errors:
-        return [user_error(f"Invalid bulk query: {errors[0].message}", ["query"], "INVALID")]
-    op = document.definitions[0]
-    if not isinstance(op, OperationDefinitionNode) or op.operation.value != "query":
-        return [user_error("Bulk queries must be a single query operation.", ["query"], "INVALID")]
-    top = [s for s in op.selection_set.selections if isinstance(s, FieldNode)]
-    if any(s.name.value in ("node", "nodes") for s in top):
-        return [user_error("Bulk queries cannot contain a top level `node` or `nodes` field.", ["query"], "INVALID")]
-    found: list[int] = []
-    _connections(schema, schema.query_type, top, 0, found)
-    if not found:
-        return [user_error("Bulk queries must contain at least one connection.", ["query"], "INVALID")]
-    if len(found) > MAX_CONNECTIONS:
-        return [
-            user_error(f"Bulk queries cannot contain more than {MAX_CONNECTIONS} connections.", ["query"], "INVALID")
-        ]
-    if max(found) > MAX_NESTING:
-        return [
-            user_error(
-                f"Bulk queries cannot contain connections with a nesting depth greater than {MAX_NESTING}.",
-                ["query"],
-                "INVALID",
-            )
-        ]
-    return []
-
-
-def _is_connection(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("edges", value.get("nodes")), list)
-
-
-def _conn_nodes(value: dict[str, Any]) -> list[Any]:
-    if isinstance(value.get("edges"), list):
-        return [e.get("node") for e in value["edges"] if isinstance(e, dict)]
-    return list(value.get("nodes") or [])
-
-
-def _strip(obj: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in obj.items():
-        if _is_connection(value):
-            children.append(value)
-        elif isinstance(value, dict):
-            out[key] = _strip(value, children)
-        else:
-            out[key] = value
-    return out
-
-
-def to_jsonl(data: dict[str, Any]) -> tuple[bytes, int, int]:
-    """Flatten a bulk result into JSONL; returns (bytes, objectCount, rootObjectCount)."""
-    lines: list[str] = []
-    roots = 0
-
-    def emit(node: dict[str, Any], parent: str | None) -> None:
-        children: list[dict[str, Any]] = []
-        line = _strip(node, children)
-        if parent is not None:
-            line["__parentId"] = parent
-        lines.append(json.dumps(line, separators=(",", ":"), ensure_ascii=False))
-        for conn in children:
-            for child in _conn_nodes(conn):
-                if isinstance(child, dict):
-                    emit(child, node.get("id"))
-
-    for value in data.values():
-        if _is_connection(value):
-            for node in _conn_nodes(value):
-                if isinstance(node, dict):
-                    roots += 1
-                    emit(node, None)
-    body = ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
-    return body, len(lines), roots
-
-
-def _run(state: ShopState, op: Record, context: dict[str, Any], base_url: str) -> None:
-    with state.lock:
-        if op["status"] == "CANCELING":
-            op["status"] = "CANCELED"
-            return
-        op["status"] = "RUNNING"
-    deadline = time.monotonic() + state.bulk_min_seconds
-    while time.monotonic() < deadline and op["status"] == "RUNNING":
-        time.sleep(0.02)
-    with state.lock:
-        if op["status"] == "CANCELING":
-            op["status"], op["completedAt"] = "CANCELED", state.now()
-            return
-        result = execute_sync(
-            context["schema"],
-            parse(op["query"]),
-            context_value=context,
-            field_resolver=default_resolver,
-            type_resolver=type_resolver,
-        )
-        if op["status"] == "CANCELING":
-            op["status"], op["completedAt"] = "CANCELED", state.now()
-            return
-        codes = [(e.extensions or {}).get("code") for e in result.errors or []]
-        if result.data is None or codes:
-            op["status"] = "FAILED"
-            op["errorCode"] = "ACCESS_DENIED" if "ACCESS_DENIED" in codes else "INTERNAL_SERVER_ERROR"
-            op["completedAt"] = state.now()
-            return
-        body, count, roots = to_jsonl(result.data)
-        num = int(op["legacyResourceId"])
-        state.bulk_results[num] = body
-        op.update(
-            {
-                "status": "COMPLETED",
-                "objectCount": str(count),
-                "rootObjectCount": str(roots),
-                "fileSize": str(len(body)),
-                "completedAt": state.now(),
-                "url": f"{base_url}/bulk/{num}.jsonl" if count else None,
-            }
-        )
+    return resolve
 
 
 def _run_query(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
@@ -200,20 +78,12 @@ def _run_query(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, A
     errors = check_bulk_query(info.schema, args["query"])
     if errors:
         return {"bulkOperation": None, "userErrors": errors}
-    running = [
-        b
-        for b in state.table("BulkOperation").values()
-        if b["type"] == "QUERY" and b["status"] in ("CREATED", "RUNNING")
-    ]
+    running = [b for b in state.table("BulkOperation").values() if b["type"] == "QUERY" and b["status"] in IN_PROGRESS]
     if len(running) >= MAX_CONCURRENT:
-        return {
-            "bulkOperation": None,
-            "userErrors": [
-                user_error(
-                    "A bulk query operation for this app and shop is already in progress.", None, "LIMIT_REACHED"
-                )
-            ],
-        }
+        # Shopify's answer to a sixth query, as recorded on API 2026-04: the ids of the five in progress
+        ids = ", ".join(b["id"] for b in running)
+        message = f"A bulk query operation for this app and shop is already in progress: {ids}."
+        return {"bulkOperation": None, "userErrors": [user_error(message, None, "OPERATION_IN_PROGRESS")]}
     op = state.insert(
         "BulkOperation",
         {
@@ -233,8 +103,8 @@ def _run_query(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, A
     context["schema"] = info.schema  # the served schema, without importing the module that builds it
     context["bulk"] = True
     thread = threading.Thread(
-        target=_run,
-        args=(state, op, context, info.context.get("base_url", "")),
+        target=run_query,
+        args=(state, op, context, info.context.get("base_url", ""), bool(args.get("groupObjects"))),
         name=f"bulk-{op['legacyResourceId']}",
         daemon=True,
     )
@@ -438,6 +308,7 @@ def _run_mutation(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
 
 
 RESOLVERS: ResolverMap = {
+    "BulkOperation": {"objectCount": _live_count(0), "rootObjectCount": _live_count(1)},
     "QueryRoot": {"bulkOperation": lookup("BulkOperation"), "currentBulkOperation": _current, "bulkOperations": _list},
     "Mutation": {
         "bulkOperationRunQuery": _run_query,

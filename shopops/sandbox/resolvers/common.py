@@ -95,13 +95,35 @@ def connect(
     sort_keys: dict[str, SortFn | None] | None = None,
     matcher: Matcher | None = None,
 ) -> dict[str, Any]:
-    """Filter by ``query:``, sort by ``sortKey``, page: a connection ready to resolve."""
+    """Filter by ``query:``, sort by ``sortKey``, page: a connection ready to resolve.
+
+    The root connection of a bulk query runs one chunk of its nodes at a time: the context's
+    ``bulk_window`` (``{"start", "size", "roots"}``) says which; the filtered, sorted nodes are worked
+    out on the first chunk and kept in ``roots`` for the next ones.
+    """
+    window = info.context.get("bulk_window")
+    if window is not None and info.path.prev is None:
+        roots = window["roots"].get(info.path.key)
+        if roots is None:
+            roots = window["roots"][info.path.key] = _filtered_page(records, args, sort_keys, matcher, True)["nodes"]
+        start = window["start"]
+        return paginate(roots[start : start + window["size"]], {}, None, True)
+    return _filtered_page(records, args, sort_keys, matcher, is_bulk(info))
+
+
+def _filtered_page(
+    records: Iterable[Record],
+    args: dict[str, Any],
+    sort_keys: dict[str, SortFn | None] | None,
+    matcher: Matcher | None,
+    bulk: bool,
+) -> dict[str, Any]:
     predicate = matcher.compile(args.get("query")) if matcher is not None else None
     if predicate is not None:
         records = [r for r in records if predicate(r)]
     sort_name = args.get("sortKey") or "ID"
     sort = (sort_keys or {}).get(sort_name)
-    return paginate(records, args, sort, is_bulk(info))
+    return paginate(records, args, sort, bulk)
 
 
 def user_error(message: str, field: list[str] | None = None, code: str | None = None) -> dict[str, Any]:

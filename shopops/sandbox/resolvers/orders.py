@@ -84,14 +84,16 @@ def _orders(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]
 
 
 def _orders_count(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-    """``ordersCount``: how many orders the search matches, at most ``limit`` (then AT_LEAST, as Shopify)."""
+    """``ordersCount``: how many orders match ``query`` (the search of ``orders(query:)``), capped at
+    ``limit`` (10,000 by default, null for none); a capped count is AT_LEAST, as on Shopify."""
     state = state_of(info)
     predicate = order_matcher(state).compile(args.get("query"))
-    found = sum(1 for r in state.table("Order").values() if predicate is None or predicate(r))
+    orders = state.table("Order").values()
+    count = len(orders) if predicate is None else sum(1 for order in orders if predicate(order))
     limit = args.get("limit")
-    if limit is not None and found > limit:
-        return {"count": limit, "precision": "AT_LEAST"}
-    return {"count": found, "precision": "EXACT"}
+    if limit is not None and count > limit:
+        return {"count": max(limit, 0), "precision": "AT_LEAST"}
+    return {"count": count, "precision": "EXACT"}
 
 
 def _lines(source: Record, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
@@ -447,7 +449,7 @@ def _mark_as_paid(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
 
 
 RESOLVERS: ResolverMap = {
-    "QueryRoot": {"orders": _orders, "order": lookup("Order"), "ordersCount": _orders_count},
+    "QueryRoot": {"orders": _orders, "ordersCount": _orders_count, "order": lookup("Order")},
     "Mutation": {
         "orderCreate": _order_create,
         "orderCancel": _order_cancel,

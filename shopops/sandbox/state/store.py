@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from shopops.sandbox.state.bulk_timing import BulkTiming, resolve_bulk_timing
+
 Record = dict[str, Any]
 
 #: Tables (GraphQL type name -> numeric id -> record) every shop has.
@@ -112,8 +114,14 @@ class ShopState:
     versions: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
     fixed_now: str | None = None
-    # a bulk operation stays RUNNING at least this long, as real ones do (tests of "already running")
+    # how long bulk queries take (a start delay and a rate; see bulk_timing); the default is Shopify's pace
+    bulk_timing: BulkTiming = field(default_factory=resolve_bulk_timing)
+    # a bulk operation stays RUNNING at least this long, whatever the timing (tests of "already running")
     bulk_min_seconds: float = 0.0
+    # live progress of running bulk queries by operation number (what objectCount shows while RUNNING)
+    bulk_progress: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    # one bulk query chunk at a time contends for ``lock``, so that a request waits behind one chunk at most
+    bulk_gate: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _last_stamp: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=UTC))
 
     def __post_init__(self) -> None:

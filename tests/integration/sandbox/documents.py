@@ -174,6 +174,13 @@ query Orders($first: Int!, $after: String, $query: String, $sortKey: OrderSortKe
 }
 """
 
+ORDERS_COUNT = """
+query OrdersCount($query: String, $limit: Int) { ordersCount(query: $query, limit: $limit) { count precision } }
+"""
+ORDERS_COUNT_DEFAULT_LIMIT = (
+    "query OrdersCountDefault($query: String) { ordersCount(query: $query) { count precision } }"
+)
+
 ORDER_DETAIL = """
 query Order($id: ID!) {
   order(id: $id) {
@@ -547,6 +554,15 @@ mutation Bulk($query: String!) {
 }
 """
 
+BULK_RUN_GROUPED = """
+mutation BulkGrouped($query: String!, $groupObjects: Boolean!) {
+  bulkOperationRunQuery(query: $query, groupObjects: $groupObjects) {
+    bulkOperation { id status }
+    userErrors { field message code }
+  }
+}
+"""
+
 BULK_STATUS = """
 query BulkStatus($id: ID!) {
   bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount fileSize url partialDataUrl completedAt }
@@ -577,6 +593,61 @@ BULK_TOO_DEEP = """
 } } } } } } }
 """
 BULK_NO_CONNECTION = "{ shop { id name } }"
+
+#: The two bulk queries of sync-orders' backlog reader (the issue's Q1 and Q2), over one updated_at window;
+#: ``windowed`` swaps the window. Shopify refuses Q1 as written: ``refunds`` is a list, and a connection
+#: inside a list field is not allowed in a bulk query. Q1_ACCEPTED is Q1 without the two refund connections.
+BULK_ORDERS_Q1 = """
+{ orders(query: "updated_at:>='2026-01-01T00:00:00Z' updated_at:<'2026-02-01T00:00:00Z'", sortKey: UPDATED_AT) {
+  edges { node {
+  id name number createdAt updatedAt processedAt cancelledAt cancelReason closed closedAt confirmed test edited email
+  phone note tags poNumber sourceName currencyCode presentmentCurrencyCode taxesIncluded taxExempt
+  displayFinancialStatus displayFulfillmentStatus returnStatus fullyPaid unpaid refundable riskLevel discountCodes
+  customAttributes { key value } customer { id email firstName lastName }
+  billingAddress { firstName lastName name company address1 address2 city zip province provinceCode
+    countryCodeV2 phone }
+  shippingAddress { firstName lastName name company address1 address2 city zip province provinceCode
+    countryCodeV2 phone }
+  subtotalLineItemsQuantity currentSubtotalLineItemsQuantity
+  totalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+  currentTotalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+  taxLines { title rate channelLiable
+    priceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } }
+  transactions { id kind status gateway test errorCode createdAt processedAt parentTransaction { id }
+    amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } }
+  lineItems { edges { node { id name title sku quantity currentQuantity variant { id } product { id }
+    originalUnitPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+    taxLines { title rate priceSet { shopMoney { amount currencyCode } } } } } }
+  shippingLines { edges { node { id title code
+    originalPriceSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } } } }
+  refunds { id createdAt note
+    totalRefundedSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+    refundLineItems { edges { node { id quantity restockType lineItem { id }
+      subtotalSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } } } }
+    refundShippingLines { edges { node {
+      subtotalAmountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } } } } }
+} } } }
+"""
+BULK_ORDERS_Q1_ACCEPTED = (
+    BULK_ORDERS_Q1[: BULK_ORDERS_Q1.index("    refundLineItems")]
+    + "  }\n"
+    + BULK_ORDERS_Q1[BULK_ORDERS_Q1.rindex("} } } }") :]
+)
+BULK_ORDERS_Q2 = """
+{ orders(query: "updated_at:>='2026-01-01T00:00:00Z' updated_at:<'2026-02-01T00:00:00Z'", sortKey: UPDATED_AT) {
+  edges { node { id fulfillmentOrders { edges { node { id status requestStatus updatedAt
+    assignedLocation { location { id } }
+    lineItems { edges { node { id sku totalQuantity remainingQuantity lineItem { id } } } } } } } } } }
+}
+"""
+
+
+def windowed(query: str, search: str) -> str:
+    """A bulk query of this module with its ``orders(query:)`` window replaced by ``search``."""
+    start = query.index('orders(query: "') + len('orders(query: "')
+    end = query.index('", sortKey', start)
+    return query[:start] + search.replace('"', '\\"') + query[end:]
+
 
 NODE = "query Node($id: ID!) { node(id: $id) { id ... on Product { title } ... on Order { name } } }"
 NODES = "query Nodes($ids: [ID!]!) { nodes(ids: $ids) { id ... on ProductVariant { sku } } }"

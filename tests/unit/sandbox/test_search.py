@@ -76,6 +76,14 @@ def test_parse_shapes() -> None:
         ("hat", [2, 3]),
         ("status:op*", [1, 3]),
         ("unknown_key:1", []),
+        ("id:1 OR id:3", [1, 3]),  # a set lookup
+        ("id:gid://shopify/Order/2 OR id:3 OR id:99", [2, 3]),
+        ("id:1 OR -id:1", [1, 2, 3]),  # negated: no set lookup
+        ("id:1 OR status:closed", [1, 2]),
+        ("updated_at:>='2026-11-02T10:00:00Z' updated_at:<'2027-01-01T00:00:00Z'", [2]),
+        ("updated_at:>='2026-11-02T10:00:00.5Z'", [3]),  # sub-second: compared as times, not text
+        ("updated_at:>2026-11-02T11:00:00+01:00", [3]),
+        ("id:abc", []),
     ],
 )
 def test_matching(query: str, expected: list[int]) -> None:

@@ -24,7 +24,7 @@ from graphql import (
 )
 
 from shopops.sandbox.engine.cost import CostCalculator
-from shopops.sandbox.resolvers.bulk import check_bulk_query
+from shopops.sandbox.bulk.validate import check_bulk_query
 from shopops.shopify import operations
 from shopops.shopify.bulk_query import bulk_query
 from shopops.shopify.query_cost import MAX_QUERY_COST, largest_first, requested_cost
