@@ -201,3 +201,25 @@ def test_kill_9_during_a_bulk_read_resumes_the_saved_operation(
             assert not conn.execute(sa.select(t.shopify_order_to_import)).first(), "nothing left staged"
     finally:
         sandbox.state.bulk_min_seconds = 0.0
+
+
+def test_a_full_limit_of_running_bulk_queries_is_waited_out(ws: Any, shop: str, sandbox: Any) -> None:
+    """Five bulk queries of another job keep the shop at its limit: the read waits for them, then reads."""
+    forget(ws)
+    sandbox.shop.set_bulk_timing((1.5, 1000.0))
+    try:
+        others = []
+        for _ in range(5):
+            started = _post(
+                sandbox, operations.load("BulkOperationRunQuery"), {"query": "{ orders { edges { node { id } } } }"}
+            )
+            assert not started["bulkOperationRunQuery"]["userErrors"]
+            others.append(started["bulkOperationRunQuery"]["bulkOperation"]["id"])
+        begun = time.monotonic()
+        result = ws.run("sync-orders", shop=shop, read_path="bulk")
+        assert result.status == "success", result.error
+        assert time.monotonic() - begun >= 1.0, "it waited for the five others"
+        assert result.stats["created"] == open_orders(sandbox)
+        assert not set(others) & set(result.stats["bulk_operations"].split()), "its own operations, not theirs"
+    finally:
+        sandbox.shop.set_bulk_timing("instant")

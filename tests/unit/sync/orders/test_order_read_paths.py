@@ -23,8 +23,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from shopops.sandbox.engine.cost import CostCalculator
 from shopops.sandbox.bulk.validate import check_bulk_query
+from shopops.sandbox.engine.cost import CostCalculator
 from shopops.shopify import operations
 from shopops.shopify.bulk_query import bulk_query
 from shopops.shopify.query_cost import MAX_QUERY_COST, largest_first, requested_cost
