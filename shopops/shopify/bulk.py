@@ -94,6 +94,20 @@ class BulkResult:
     partial_data_url: str | None
     _stream: Callable[[str], Iterator[bytes]]
 
+    @classmethod
+    def from_node(cls, node: Mapping[str, Any], stream: Callable[[str], Iterator[bytes]]) -> BulkResult:
+        """The result of a finished operation, from its ``bulkOperation`` fields."""
+        return cls(
+            id=str(node["id"]),
+            status=str(node["status"]),
+            error_code=node.get("errorCode"),
+            object_count=int(node.get("objectCount") or 0),
+            root_object_count=int(node["rootObjectCount"]) if node.get("rootObjectCount") is not None else None,
+            url=node.get("url"),
+            partial_data_url=node.get("partialDataUrl"),
+            _stream=stream,
+        )
+
     @property
     def result_url(self) -> str | None:
         """The full result, or the partial one when the operation failed."""
@@ -265,16 +279,7 @@ class BulkRunner:
                 )
             self._sleep(interval)
             interval = min(self.poll_interval, interval * 2)
-        result = BulkResult(
-            id=operation_id,
-            status=str(node["status"]),
-            error_code=node.get("errorCode"),
-            object_count=int(node.get("objectCount") or 0),
-            root_object_count=int(node["rootObjectCount"]) if node.get("rootObjectCount") is not None else None,
-            url=node.get("url"),
-            partial_data_url=node.get("partialDataUrl"),
-            _stream=self.client.stream_lines,
-        )
+        result = BulkResult.from_node({**node, "id": operation_id}, self.client.stream_lines)
         if result.status != "COMPLETED" and raise_on_failure and not (allow_partial and result.partial_data_url):
             raise BulkOperationError(
                 f"Bulk operation {operation_id} ended {result.status} (error {result.error_code}). "

@@ -63,16 +63,7 @@ def run_bulk(
                 operation_id=operation_id,
             )
         wait, pause = pause, min(POLL_MAX_S, pause * 2)
-    result = BulkResult(
-        id=operation_id,
-        status=str(node["status"]),
-        error_code=node.get("errorCode"),
-        object_count=int(node.get("objectCount") or 0),
-        root_object_count=int(node["rootObjectCount"]) if node.get("rootObjectCount") is not None else None,
-        url=node.get("url"),
-        partial_data_url=node.get("partialDataUrl"),
-        _stream=client.stream_lines,
-    )
+    result = BulkResult.from_node({**node, "id": operation_id}, client.stream_lines)
     if result.status != "COMPLETED":
         raise BulkOperationError(
             f"Bulk operation {operation_id} ended {result.status} (error {result.error_code}); run the sync again.",

@@ -217,19 +217,6 @@ def _shape(order: dict[str, Any]) -> dict[str, Any]:
     return order
 
 
-def _result(client: Any, node: dict[str, Any]) -> BulkResult:
-    return BulkResult(
-        id=str(node["id"]),
-        status=str(node["status"]),
-        error_code=node.get("errorCode"),
-        object_count=int(node.get("objectCount") or 0),
-        root_object_count=int(node["rootObjectCount"]) if node.get("rootObjectCount") is not None else None,
-        url=node.get("url"),
-        partial_data_url=node.get("partialDataUrl"),
-        _stream=client.stream_lines,
-    )
-
-
 def _status(client: Any, operation_id: str) -> dict[str, Any] | None:
     try:
         return dict(client.bulk.status(operation_id))
@@ -298,7 +285,7 @@ def read(
                         operation_id=operation_id,
                     )
                 continue
-            finished[window_id] = _result(client, node)
+            finished[window_id] = BulkResult.from_node(node, client.stream_lines)
         for group in _complete_windows(todo, finished):
             _take_window(engine, group, finished, on_orders, summary)
             progressed = True
