@@ -37,7 +37,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from shopops.shopify import operations
 from shopops.shopify.bulk import BUSY_CODES, FINISHED, BulkResult, gid_type
 from shopops.shopify.bulk_query import bulk_query
-from shopops.shopify.errors import BulkOperationError
+from shopops.shopify.errors import BulkOperationError, MutationNotRetriedError, ThrottledError
 from shopops.store import tables as t
 from shopops.store.types import utcnow
 
@@ -51,6 +51,8 @@ PARALLEL = 5
 MIN_SPAN = dt.timedelta(seconds=2)
 #: Orders handed on at a time.
 CHUNK = 200
+#: Tries to start a bulk query whose answer is lost (a reset connection, THROTTLED).
+START_ATTEMPTS = 4
 #: Seconds between polls of the running operations, at first and at most.
 POLL_S = 0.5
 POLL_MAX_S = 5.0
@@ -188,10 +190,25 @@ class Refused(Exception):
     """Shopify refused a bulk query for what it asks (not because others are running)."""
 
 
-def _start(client: Any, part: str, search: str) -> str | None:
-    """Start one bulk query of a window; None when the shop's limit of running bulk queries is reached."""
+def _start(client: Any, part: str, search: str, sleep: Callable[[float], None] = time.sleep) -> str | None:
+    """Start one bulk query of a window; None when the shop's limit of running bulk queries is reached.
+
+    The start is a mutation, which the client never resends by itself when its answer is lost. A bulk query
+    changes nothing in the shop, so it is safe to start again; first, though, a running operation with the
+    same query text is taken as the one that did start, so that no slot of the five is spent twice."""
     text = bulk_query(operations.load(PARTS[part]), search=search)
-    data = client.execute(operations.load("BulkOperationRunQuery"), {"query": text}, user_errors="return")
+    for attempt in range(START_ATTEMPTS):
+        try:
+            data = client.execute(operations.load("BulkOperationRunQuery"), {"query": text}, user_errors="return")
+            break
+        except MutationNotRetriedError as exc:
+            if attempt == START_ATTEMPTS - 1:
+                raise
+            if isinstance(exc.cause, ThrottledError):
+                sleep(max(1.0, float(exc.cause.retry_after or 0)))
+            started = _running_with(client, text)
+            if started is not None:
+                return started
     payload = data["bulkOperationRunQuery"]
     errors = payload.get("userErrors") or []
     if not errors and payload.get("bulkOperation"):
@@ -200,6 +217,15 @@ def _start(client: Any, part: str, search: str) -> str | None:
         return None
     text = "; ".join(str(e.get("message")) for e in errors) or "no bulk operation returned"
     raise Refused(text)
+
+
+def _running_with(client: Any, text: str) -> str | None:
+    """The id of a created or running bulk query whose text is ``text``, if there is one."""
+    data = client.execute(operations.load("GetRunningBulkOperations"))
+    for node in data["bulkOperations"]["nodes"]:
+        if node.get("query") == text:
+            return str(node["id"])
+    return None
 
 
 def _shape(order: dict[str, Any]) -> dict[str, Any]:
@@ -254,7 +280,7 @@ def read(
         while planned and len(running) < parallel:
             window = planned[0]
             try:
-                operation_id = _start(client, window["part"], window["search"])
+                operation_id = _start(client, window["part"], window["search"], sleep)
             except Refused as exc:
                 if window["part"] != "refunds":
                     raise BulkOperationError(f"The bulk read of orders did not start: {exc}.") from None

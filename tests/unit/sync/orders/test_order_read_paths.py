@@ -27,6 +27,7 @@ from shopops.sandbox.bulk.validate import check_bulk_query
 from shopops.sandbox.engine.cost import CostCalculator
 from shopops.shopify import operations
 from shopops.shopify.bulk_query import bulk_query
+from shopops.shopify.errors import MutationNotRetriedError, TransportError
 from shopops.shopify.query_cost import MAX_QUERY_COST, largest_first, requested_cost
 from shopops.sync.orders import batched, bulk_windows, fetch, read_path
 
@@ -140,3 +141,31 @@ def test_the_shop_card_decides_when_it_says() -> None:
     assert read_path.choose("per_order", 0, 10_000, 100).path == "per_order"
     assert read_path.choose("batched", 0, 0, None, resuming=True).path == "bulk"
     assert "shop card" in read_path.choose("auto", 500, 600, 100).reason
+
+
+class LostAnswer:
+    """A client whose first bulk start is applied by Shopify but its answer lost on the way back."""
+
+    def __init__(self, started_anyway: bool) -> None:
+        self.started_anyway = started_anyway
+        self.starts = 0
+        self.running: list[dict[str, Any]] = []
+
+    def execute(self, document: str, variables: dict[str, Any] | None = None, **_: Any) -> Any:
+        if "bulkOperationRunQuery" in document:
+            self.starts += 1
+            op = {"id": f"gid://shopify/BulkOperation/{self.starts}", "query": (variables or {})["query"]}
+            if self.starts == 1:
+                if self.started_anyway:
+                    self.running.append(op)
+                raise MutationNotRetriedError("lost", cause=TransportError("reset"))
+            return {"bulkOperationRunQuery": {"bulkOperation": op, "userErrors": []}}
+        return {"bulkOperations": {"nodes": self.running}}
+
+
+@pytest.mark.parametrize("started_anyway", [True, False])
+def test_a_bulk_start_whose_answer_was_lost_is_found_or_made_again(started_anyway: bool) -> None:
+    client = LostAnswer(started_anyway)
+    got = bulk_windows._start(client, "orders", "status:open", sleep=lambda _s: None)
+    assert got == ("gid://shopify/BulkOperation/1" if started_anyway else "gid://shopify/BulkOperation/2")
+    assert client.starts == (1 if started_anyway else 2), "no slot of the five spent twice"
