@@ -22,9 +22,9 @@ from shopops.sandbox.state.store import Record, ShopState
 
 #: How often a waiting operation looks for a cancel.
 POLL_SECONDS = 0.02
-#: Root nodes executed per hold of the shop's lock: 250 orders of the backlog reader's query take about
-#: 0.25 s on a 2-core machine, so other requests wait at most that long behind a bulk query.
-CHUNK_ROOTS = 250
+#: Root nodes executed per hold of the shop's lock: 100 orders of the backlog reader's Q1 take about 0.12 s
+#: on a 2-core machine, so a request waits about that long at most behind a bulk query (docs/sandbox.md).
+CHUNK_ROOTS = 100
 #: A pause after each chunk, lock released, in which waiting requests take the lock first.
 YIELD_SECONDS = 0.002
 #: Without groupObjects, children follow their parents this many root nodes later at most (jsonl).
