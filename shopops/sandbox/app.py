@@ -302,7 +302,10 @@ class Sandbox:
         return target
 
     def close(self) -> None:
-        """Stop serving, close the socket and write the snapshot if one was configured."""
+        """Stop serving, close the socket, stop every shop's webhook deliveries (what is still queued is
+        abandoned) and write the snapshot if one was configured."""
+        for shop in self.shops.values():
+            shop.state.webhooks.close()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

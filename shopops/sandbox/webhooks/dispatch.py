@@ -49,7 +49,7 @@ class Delivery:
     duplicate: bool = False
     attempts: int = 0
     statuses: list[str] = field(default_factory=list)
-    status: str = "pending"  # pending, delivered, failed, dropped
+    status: str = "pending"  # pending, delivered, failed, dropped, abandoned (the sandbox closed)
 
     def summary(self) -> dict[str, Any]:
         """A plain dict of the delivery's facts for assertions and printing."""
@@ -85,6 +85,7 @@ class WebhookHub:
         self._records: list[Delivery] = []
         self._thread: threading.Thread | None = None
         self._session = requests.Session()
+        self._closed = False
 
     def set_timing(self, scale: float = 1.0, timeout_s: float | None = None) -> None:
         """Compress (``scale`` < 1) or stretch the retry schedule; optionally change the receiver timeout."""
@@ -103,6 +104,8 @@ class WebhookHub:
         triggered_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         with self._cond:
             draws = (self._rng.random(), self._rng.random())
+            if self._closed:
+                return
             first = Delivery(topic, address, body, str(uuid.uuid4()), event_id, triggered_at, subscription_id)
             self._records.append(first)
             if draws[0] < self.drop:
@@ -136,6 +139,16 @@ class WebhookHub:
                 self._cond.wait(left)
             return True
 
+    def close(self) -> None:
+        """Stop the worker and forget what is still queued (the sandbox is shutting down)."""
+        with self._cond:
+            self._closed = True
+            for _due, _n, delivery in self._heap:
+                delivery.status = "abandoned"
+            self._heap.clear()
+            self._busy = 0
+            self._cond.notify_all()
+
     def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="sandbox-webhooks", daemon=True)
@@ -145,6 +158,9 @@ class WebhookHub:
         while True:
             with self._cond:
                 while not self._heap or self._heap[0][0] > time.monotonic():
+                    if self._closed:
+                        self._thread = None
+                        return
                     wait = self._heap[0][0] - time.monotonic() if self._heap else 30.0
                     if not self._cond.wait(max(wait, 0.0)) and not self._heap:
                         self._thread = None
@@ -153,6 +169,8 @@ class WebhookHub:
                 timeout = self.timeout_s
             status = self._send(delivery, timeout)
             with self._cond:
+                if self._closed:
+                    return
                 delivery.attempts += 1
                 delivery.statuses.append(status)
                 if status.startswith("2"):
