@@ -42,6 +42,7 @@ class ShopHandle:
         self._buckets: dict[str, LeakyBucket] = {}
         self._lock = threading.Lock()
         state.webhooks.domain = f"{handle}.myshopify.com"
+        state.webhooks.on_exhausted = self._drop_subscription
 
     def __repr__(self) -> str:
         return f"<ShopHandle {self.handle} at {self.url}, plan {self.plan.name}>"
@@ -114,6 +115,10 @@ class ShopHandle:
     def wait_webhooks_idle(self, timeout: float = 10.0) -> bool:
         """Block until no delivery is queued, due for a retry or in flight; False if ``timeout`` ran out."""
         return self.state.webhooks.wait_idle(timeout)
+
+    def _drop_subscription(self, subscription_id: str) -> None:
+        with self.state.lock:
+            self.state.delete(subscription_id)
 
     def uninstall_app(self) -> None:
         """Simulate the merchant uninstalling the app: ``app/uninstalled`` is sent, then, as on Shopify,

@@ -3,7 +3,8 @@
 Mutations only *enqueue* (under the shop's lock, cheaply); one worker thread per shop sends, so a
 mutation answers at once whatever the receiver does. A failed delivery (connection error, timeout,
 non-2xx) is retried on Shopify's schedule of 8 tries over about 4 hours, compressed by ``scale``
-for tests; every try keeps the body, the webhook id and the event id of the first one.
+for tests; every try keeps the body, the webhook id and the event id of the first one. After the
+8th failed try the subscription is removed (Shopify does so with API-created subscriptions).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,8 +28,9 @@ import requests
 
 #: Seconds to wait before try 2..8 (8 tries, about 4 hours in all, as Shopify retries).
 RETRY_DELAYS_S = (10.0, 60.0, 300.0, 900.0, 1800.0, 3600.0, 7740.0)
-#: Shopify gives a receiver 5 seconds to answer.
+#: Shopify gives a receiver 1 second to accept the connection and 5 seconds in all to answer.
 DEFAULT_TIMEOUT_S = 5.0
+CONNECT_TIMEOUT_S = 1.0
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -86,6 +89,9 @@ class WebhookHub:
         self._thread: threading.Thread | None = None
         self._session = requests.Session()
         self._closed = False
+        #: called (outside the queue's lock) with the subscription id when a delivery failed 8 times;
+        #: the shop removes the subscription then, as Shopify does with API-created ones
+        self.on_exhausted: Callable[[str], None] | None = None
 
     def set_timing(self, scale: float = 1.0, timeout_s: float | None = None) -> None:
         """Compress (``scale`` < 1) or stretch the retry schedule; optionally change the receiver timeout."""
@@ -168,6 +174,7 @@ class WebhookHub:
                 _due, _n, delivery = heapq.heappop(self._heap)
                 timeout = self.timeout_s
             status = self._send(delivery, timeout)
+            exhausted: str | None = None
             with self._cond:
                 if self._closed:
                     return
@@ -177,10 +184,15 @@ class WebhookHub:
                     delivery.status = "delivered"
                 elif delivery.attempts > len(RETRY_DELAYS_S):
                     delivery.status = "failed"
+                    exhausted = delivery.subscription_id
                 else:
                     due = time.monotonic() + RETRY_DELAYS_S[delivery.attempts - 1] * self.scale
                     heapq.heappush(self._heap, (due, next(self._seq), delivery))
                     continue
+                callback = self.on_exhausted if exhausted else None
+            if callback is not None and exhausted is not None:
+                callback(exhausted)
+            with self._cond:
                 self._busy -= 1
                 self._cond.notify_all()
 
@@ -197,7 +209,12 @@ class WebhookHub:
             "User-Agent": "Shopify-Captain-Hook",
         }
         try:
-            answer = self._session.post(delivery.address, data=delivery.body, headers=headers, timeout=timeout)
+            answer = self._session.post(
+                delivery.address,
+                data=delivery.body,
+                headers=headers,
+                timeout=(min(CONNECT_TIMEOUT_S, timeout), timeout),
+            )
         except requests.Timeout:
             return "timeout"
         except requests.RequestException:

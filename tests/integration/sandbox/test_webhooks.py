@@ -262,6 +262,7 @@ def test_an_unreachable_address_fails_after_eight_tries(box: Sandbox) -> None:
     (delivery,) = box.shop.webhook_deliveries()
     assert delivery["attempts"] == 8 and delivery["status"] == "failed"
     assert set(delivery["statuses"]) == {"connection_error"}
+    assert _client(box).data(LIST)["webhookSubscriptions"]["nodes"] == []  # removed, as Shopify does
 
 
 def test_drops_and_duplicates_are_seeded_shares(box: Sandbox, receiver: Receiver) -> None:
