@@ -17,6 +17,14 @@ from shopops.sandbox.resolvers.common import ResolverMap, connect, field_sort, l
 from shopops.sandbox.state.store import Record, ShopState
 from shopops.sandbox.webhooks.payloads import TABLE
 
+#: The read scope a topic needs (Shopify asks no scope for the subscription itself, only the topic's).
+TOPIC_SCOPES: dict[str, tuple[str, ...]] = {
+    "ORDERS_CREATE": ("read_orders",),
+    "ORDERS_UPDATED": ("read_orders",),
+    "ORDERS_EDITED": ("read_orders",),
+    "ORDERS_CANCELLED": ("read_orders",),
+    "REFUNDS_CREATE": ("read_orders",),
+}
 _SORT_KEYS = {"CREATED_AT": time_sort("createdAt"), "ID": None, "RELEVANCE": None, "TOPIC": field_sort("topic")}
 
 
@@ -65,6 +73,12 @@ def _create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]
     state = state_of(info)
     data, topic = args["webhookSubscription"], args["topic"]
     address, field = _address(data)
+    token = info.context.get("token")
+    needs = TOPIC_SCOPES.get(topic, ())
+    if needs and token is not None and not token.allows(needs):
+        rest = topic.lower().replace("_", "/", 1)
+        refusal = user_error(f"You do not have permission to create or update webhooks with {rest} topic.", ["topic"])
+        return {"webhookSubscription": None, "userErrors": [refusal]}
     with state.lock:
         error = _address_error(address, field)
         if error is None and address is not None and _taken(state, topic, address):

@@ -168,6 +168,15 @@ def test_bad_addresses_and_duplicates_are_user_errors(box: Sandbox) -> None:
     clash = client.data(UPDATE, {"id": other["id"], "input": {"uri": "https://erp.example.com/hooks"}})
     assert clash["webhookSubscriptionUpdate"]["userErrors"][0]["message"].endswith("already been taken")
     assert second["topic"] == "ORDERS_UPDATED"
+    products_only = box.shop.add_token(["read_products"])
+    refused = client.data(
+        SUBSCRIBE, {"topic": "ORDERS_CREATE", "input": {"uri": "https://erp.example.com/x"}}, token=products_only
+    )["webhookSubscriptionCreate"]
+    assert refused["webhookSubscription"] is None and refused["userErrors"][0]["field"] == ["topic"]
+    uninstalled = client.data(
+        SUBSCRIBE, {"topic": "APP_UNINSTALLED", "input": {"uri": "https://erp.example.com/x"}}, token=products_only
+    )["webhookSubscriptionCreate"]
+    assert uninstalled["userErrors"] == []
     legacy = client.data(
         SUBSCRIBE, {"topic": "ORDERS_EDITED", "input": {"callbackUrl": "https://erp.example.com/legacy"}}
     )["webhookSubscriptionCreate"]
