@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from graphql import GraphQLResolveInfo
 
 from shopops.sandbox.engine.errors import GraphQLFailure
-from shopops.sandbox.resolvers.common import ResolverMap, connect, field_sort, lookup, state_of, time_sort, user_error
+from shopops.sandbox.resolvers.common import ResolverMap, connect, lookup, state_of, time_sort, user_error
 from shopops.sandbox.state.store import Record, ShopState
 from shopops.sandbox.webhooks.payloads import TABLE
 
@@ -25,7 +25,7 @@ TOPIC_SCOPES: dict[str, tuple[str, ...]] = {
     "ORDERS_CANCELLED": ("read_orders",),
     "REFUNDS_CREATE": ("read_orders",),
 }
-_SORT_KEYS = {"CREATED_AT": time_sort("createdAt"), "ID": None, "RELEVANCE": None, "TOPIC": field_sort("topic")}
+_SORT_KEYS = {"CREATED_AT": time_sort("createdAt"), "ID": None}
 
 
 def _address(data: dict[str, Any]) -> tuple[str | None, str]:

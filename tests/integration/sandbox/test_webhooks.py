@@ -234,6 +234,24 @@ def test_each_topic_is_delivered_on_its_cause_signed(box: Sandbox, receiver: Rec
     assert all(d["status"] == "delivered" and d["attempts"] == 1 for d in shop.webhook_deliveries())
 
 
+def test_fulfilment_and_closing_send_orders_updated_only(box: Sandbox, receiver: Receiver) -> None:
+    client = _client(box)
+    order = _order(client, box)
+    for topic in ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED"):
+        _subscribe(client, topic, receiver.url)
+    fo = box.state.get(order["id"])["fulfillmentOrderIds"][0]
+    shipped = client.data(
+        docs.FULFILLMENT_CREATE, {"fulfillment": {"lineItemsByFulfillmentOrder": [{"fulfillmentOrderId": fo}]}}
+    )["fulfillmentCreate"]
+    assert shipped["userErrors"] == []
+    client.data(docs.ORDER_CLOSE, {"id": order["id"]})
+    assert box.shop.wait_webhooks_idle()
+    assert receiver.topics() == ["orders/updated", "orders/updated"]
+    fulfilled, closed = (json.loads(body) for _h, body in receiver.calls)
+    assert fulfilled["fulfillment_status"] == "fulfilled" and closed["closed_at"]
+    assert closed["updated_at"] > fulfilled["updated_at"] and closed["admin_graphql_api_id"] == order["id"]
+
+
 def test_app_uninstalled_sends_the_shop_and_ends_the_subscriptions(box: Sandbox, receiver: Receiver) -> None:
     client = _client(box)
     _subscribe(client, "APP_UNINSTALLED", receiver.url)
