@@ -433,6 +433,7 @@ def _order_open(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, 
             return {"order": order, "userErrors": [user_error("A cancelled order can't be reopened", ["id"])]}
         order["closed"], order["closedAt"] = False, None
         state.touch(order)
+        notify_order(state, order)
         return {"order": order, "userErrors": []}
 
 
@@ -449,6 +450,7 @@ def _mark_as_paid(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
         om.new_transaction(state, order, "SALE", outstanding, "manual", stamp=state.now())
         om.recompute(state, order)
         state.touch(order)
+        notify_order(state, order)
         return {"order": order, "userErrors": []}
 
 

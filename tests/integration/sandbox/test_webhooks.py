@@ -234,7 +234,7 @@ def test_each_topic_is_delivered_on_its_cause_signed(box: Sandbox, receiver: Rec
     assert all(d["status"] == "delivered" and d["attempts"] == 1 for d in shop.webhook_deliveries())
 
 
-def test_fulfilment_and_closing_send_orders_updated_only(box: Sandbox, receiver: Receiver) -> None:
+def test_fulfilment_closing_and_reopening_send_orders_updated_only(box: Sandbox, receiver: Receiver) -> None:
     client = _client(box)
     order = _order(client, box)
     for topic in ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_CANCELLED"):
@@ -245,9 +245,11 @@ def test_fulfilment_and_closing_send_orders_updated_only(box: Sandbox, receiver:
     )["fulfillmentCreate"]
     assert shipped["userErrors"] == []
     client.data(docs.ORDER_CLOSE, {"id": order["id"]})
+    client.data(docs.ORDER_OPEN, {"id": order["id"]})
     assert box.shop.wait_webhooks_idle()
-    assert receiver.topics() == ["orders/updated", "orders/updated"]
-    fulfilled, closed = (json.loads(body) for _h, body in receiver.calls)
+    assert receiver.topics() == ["orders/updated", "orders/updated", "orders/updated"]
+    fulfilled, closed, reopened = (json.loads(body) for _h, body in receiver.calls)
+    assert reopened["closed_at"] is None
     assert fulfilled["fulfillment_status"] == "fulfilled" and closed["closed_at"]
     assert closed["updated_at"] > fulfilled["updated_at"] and closed["admin_graphql_api_id"] == order["id"]
 
