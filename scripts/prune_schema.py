@@ -54,8 +54,13 @@ QUERY_FIELDS = [
     "currentBulkOperation",
     "bulkOperations",
     "shopifyPaymentsAccount",
+    "webhookSubscriptions",
+    "webhookSubscription",
 ]
 MUTATION_FIELDS = [
+    "webhookSubscriptionCreate",
+    "webhookSubscriptionUpdate",
+    "webhookSubscriptionDelete",
     "productSet",
     "productCreate",
     "productUpdate",
@@ -93,6 +98,7 @@ OBJECT_FIELDS: dict[str, list[str]] = {
     "RefundAgreement": ["refund"],
     "OrderAgreement": ["order"],
     "Shop": ["billingAddress", "plan", "primaryDomain"],
+    "WebhookSubscription": ["endpoint"],
     "ShopAddress": [],
     "Location": ["address", "inventoryLevel", "inventoryLevels"],
     "Product": [

@@ -24,6 +24,8 @@ from shopops.sandbox.state import seed as seeding
 from shopops.sandbox.state import snapshot as snapshots
 from shopops.sandbox.state.bulk_timing import BulkTiming, BulkTimingSpec, resolve_bulk_timing
 from shopops.sandbox.state.store import ShopInfo, ShopState
+from shopops.sandbox.webhooks.payloads import TABLE as SUBSCRIPTIONS
+from shopops.sandbox.webhooks.payloads import notify, shop_payload
 
 PlanSpec = str | Plan | tuple[float, float]
 
@@ -39,6 +41,8 @@ class ShopHandle:
         self.tokens: list[str] = []
         self._buckets: dict[str, LeakyBucket] = {}
         self._lock = threading.Lock()
+        state.webhooks.domain = f"{handle}.myshopify.com"
+        state.webhooks.on_exhausted = self._drop_subscription
 
     def __repr__(self) -> str:
         return f"<ShopHandle {self.handle} at {self.url}, plan {self.plan.name}>"
@@ -85,6 +89,43 @@ class ShopHandle:
         """Change the bulk query pace: ``"shopify"``, ``"instant"``, ``(delay_s, objects_per_s)`` or a
         :class:`BulkTiming`; operations started from now on take it."""
         self.state.bulk_timing = resolve_bulk_timing(timing)
+
+    @property
+    def client_secret(self) -> str:
+        """The app's client secret: the key of every webhook's ``X-Shopify-Hmac-Sha256`` (settable)."""
+        return self.state.webhooks.client_secret
+
+    @client_secret.setter
+    def client_secret(self, value: str) -> None:
+        self.state.webhooks.client_secret = value
+
+    def set_webhook_timing(self, scale: float = 1.0, timeout_s: float | None = None) -> None:
+        """Compress Shopify's retry schedule (8 tries over ~4 h) by ``scale``, e.g. 0.001 in tests;
+        ``timeout_s`` is how long a receiver may take to answer (Shopify: 5 s)."""
+        self.state.webhooks.set_timing(scale, timeout_s)
+
+    def set_webhook_faults(self, drop: float = 0.0, duplicate: float = 0.0, seed: int = 0) -> None:
+        """Drop a share of deliveries or send a share twice (same body and event id), seeded."""
+        self.state.webhooks.set_faults(drop, duplicate, seed)
+
+    def webhook_deliveries(self) -> list[dict[str, Any]]:
+        """Every delivery so far: topic, address, webhook and event ids, attempts, statuses, final status."""
+        return self.state.webhooks.deliveries()
+
+    def wait_webhooks_idle(self, timeout: float = 10.0) -> bool:
+        """Block until no delivery is queued, due for a retry or in flight; False if ``timeout`` ran out."""
+        return self.state.webhooks.wait_idle(timeout)
+
+    def _drop_subscription(self, subscription_id: str) -> None:
+        with self.state.lock:
+            self.state.delete(subscription_id)
+
+    def uninstall_app(self) -> None:
+        """Simulate the merchant uninstalling the app: ``app/uninstalled`` is sent, then, as on Shopify,
+        the app's webhook subscriptions are gone."""
+        with self.state.lock:
+            notify(self.state, "APP_UNINSTALLED", shop_payload(self.state))
+            self.state.table(SUBSCRIPTIONS).clear()
 
     def post(
         self, query: str, variables: dict[str, Any] | None = None, token: str | None = None, timeout: float = 30.0
@@ -266,7 +307,10 @@ class Sandbox:
         return target
 
     def close(self) -> None:
-        """Stop serving, close the socket and write the snapshot if one was configured."""
+        """Stop serving, close the socket, stop every shop's webhook deliveries (what is still queued is
+        abandoned) and write the snapshot if one was configured."""
+        for shop in self.shops.values():
+            shop.state.webhooks.close()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -32,6 +32,7 @@ from shopops.sandbox.resolvers import (
     uploads,
     variant_media,
 )
+from shopops.sandbox.webhooks import resolvers as webhooks
 
 SCHEMA_FILE = "schema.graphql"
 FAMILIES = (
@@ -48,6 +49,7 @@ FAMILIES = (
     bulk,
     uploads,
     variant_media,
+    webhooks,
 )
 
 

@@ -11,6 +11,7 @@ from shopops.sandbox.resolvers.common import ResolverMap, connect, lookup, state
 from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
 from shopops.sandbox.state.store import Record, ShopState
+from shopops.sandbox.webhooks.payloads import notify_order
 
 FO_SEARCH = Matcher(
     {
@@ -209,6 +210,7 @@ def _fulfillment_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> di
         fulfillment = create_fulfillment(
             state, order, fos[0]["assignedLocationId"], picks, data.get("trackingInfo"), fos
         )
+        notify_order(state, order)
         return {"fulfillment": fulfillment, "userErrors": []}
 
 

@@ -17,6 +17,7 @@ from shopops.sandbox.resolvers.common import ResolverMap, connect, state_of, use
 from shopops.sandbox.state import edits
 from shopops.sandbox.state.order_totals import D, Sums, edit_refusal, obag, outstanding_amount
 from shopops.sandbox.state.store import Record, ShopState, gid, parse_gid
+from shopops.sandbox.webhooks.payloads import notify_order
 
 
 def _edit_session(session: Record) -> dict[str, str]:
@@ -141,6 +142,7 @@ def _commit(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]
         session["staffNote"] = args.get("staffNote")
         order = edits.commit(state, session)
         _changed(session)
+        notify_order(state, order, "ORDERS_EDITED")
         return {"order": order, "successMessages": ["Order updated"], "userErrors": []}
 
 

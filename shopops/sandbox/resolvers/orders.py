@@ -24,6 +24,7 @@ from shopops.sandbox.state import orders_model as om
 from shopops.sandbox.state.addresses import mailing_address
 from shopops.sandbox.state.order_totals import allocate, cents, edit_refusal
 from shopops.sandbox.state.store import Record, ShopState
+from shopops.sandbox.webhooks.payloads import notify_order
 
 ORDER_SORTS = {
     "ID": None,
@@ -358,6 +359,7 @@ def _order_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
             fulfil_all(state, order, data.get("fulfillment") or {})
         if data.get("closedAt"):
             order["closed"], order["closedAt"] = True, data["closedAt"]
+        notify_order(state, order, "ORDERS_CREATE")
         return {"order": order, "userErrors": []}
 
 
@@ -405,6 +407,7 @@ def _order_cancel(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
                 om.new_transaction(state, order, "REFUND", received, "manual", stamp=now)
         om.recompute(state, order)
         state.touch(order)
+        notify_order(state, order, "ORDERS_CANCELLED")
         return {"job": job, "orderCancelUserErrors": [], "userErrors": []}
 
 
@@ -416,6 +419,7 @@ def _order_close(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str,
             return {"order": None, "userErrors": [user_error("Order does not exist", ["id"])]}
         order["closed"], order["closedAt"] = True, state.now()
         state.touch(order)
+        notify_order(state, order)
         return {"order": order, "userErrors": []}
 
 
@@ -429,6 +433,7 @@ def _order_open(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, 
             return {"order": order, "userErrors": [user_error("A cancelled order can't be reopened", ["id"])]}
         order["closed"], order["closedAt"] = False, None
         state.touch(order)
+        notify_order(state, order)
         return {"order": order, "userErrors": []}
 
 
@@ -445,6 +450,7 @@ def _mark_as_paid(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
         om.new_transaction(state, order, "SALE", outstanding, "manual", stamp=state.now())
         om.recompute(state, order)
         state.touch(order)
+        notify_order(state, order)
         return {"order": order, "userErrors": []}
 
 

@@ -21,6 +21,7 @@ from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
 from shopops.sandbox.state.order_totals import cents, current_line_total, line_tax, share
 from shopops.sandbox.state.store import Record, ShopState
+from shopops.sandbox.webhooks.payloads import notify, notify_order, refund_payload
 
 
 def _ref(table: str, key: str) -> Any:
@@ -112,6 +113,8 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
         order["refundIds"].append(refund["id"])
         om.recompute(state, order)
         state.touch(order)
+        notify(state, "REFUNDS_CREATE", refund_payload(refund))
+        notify_order(state, order)
         return {"order": order, "refund": refund, "userErrors": []}
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from shopops.sandbox.state.bulk_timing import BulkTiming, resolve_bulk_timing
+from shopops.sandbox.webhooks.dispatch import WebhookHub
 
 Record = dict[str, Any]
 
@@ -44,6 +45,7 @@ TABLES = (
     "BulkOperation",
     "InventoryAdjustmentGroup",
     "StagedUpload",
+    "WebhookSubscription",
 )
 #: First numeric id handed out per table; distinct ranges make a mixed-up id easy to spot.
 ID_BASE = 1000
@@ -122,6 +124,8 @@ class ShopState:
     bulk_progress: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
     # one bulk query chunk at a time contends for ``lock``, so that a request waits behind one chunk at most
     bulk_gate: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # the webhook queue and worker; mutations only enqueue on it (see shopops.sandbox.webhooks)
+    webhooks: WebhookHub = field(default_factory=WebhookHub, repr=False, compare=False)
     _last_stamp: datetime = field(default_factory=lambda: datetime(2000, 1, 1, tzinfo=UTC))
 
     def __post_init__(self) -> None:
