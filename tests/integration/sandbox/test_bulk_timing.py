@@ -121,7 +121,7 @@ def test_the_shop_answers_while_operations_wait(paced: ShopHandle, paced_client:
         paced_client.data(docs.CHEAP)
         worst = max(worst, time.monotonic() - started)
         time.sleep(0.02)
-    assert worst < 0.25, f"a request waited {worst:.2f}s while a bulk query was paced"
+    assert worst < 0.5, f"a request waited {worst:.2f}s while a bulk query was paced"
 
 
 def test_a_sixth_query_is_refused_with_shopifys_error(paced: ShopHandle, paced_client: Client) -> None:
