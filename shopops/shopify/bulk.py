@@ -39,7 +39,7 @@ from typing import Any, Literal, Protocol
 import requests
 
 from shopops.shopify import operations
-from shopops.shopify.errors import BulkOperationError
+from shopops.shopify.errors import BulkOperationError, MutationNotRetriedError, ThrottledError
 
 
 class GraphQLClient(Protocol):
@@ -65,6 +65,8 @@ DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_TIMEOUT = 6 * 3600.0
 #: userError codes meaning "another bulk query is running".
 BUSY_CODES = frozenset({"OPERATION_IN_PROGRESS", "LIMIT_REACHED"})
+#: Tries to start a bulk query whose answer was lost (a reset connection, THROTTLED).
+START_ATTEMPTS = 4
 #: Terminal statuses.
 FINISHED = frozenset({"COMPLETED", "FAILED", "CANCELED", "EXPIRED"})
 #: Rows spilled per SQLite transaction.
@@ -197,6 +199,36 @@ class BulkRunner:
             timeout=timeout,
         )
 
+    def send_query(self, query: str, *, group_objects: bool = False) -> dict[str, Any]:
+        """Send ``bulkOperationRunQuery`` once in effect; its payload (``bulkOperation``, ``userErrors``).
+
+        The start is a mutation, which the client never resends by itself when its answer is lost. A bulk
+        query changes nothing in the shop, so it is safe to send again; first, though, a running operation
+        with the same query text (Shopify keeps it) is taken as the one that did start, so that no slot of
+        the shop's five is spent twice. THROTTLED is waited out."""
+        variables = {"query": query, "groupObjects": group_objects}
+        for attempt in range(START_ATTEMPTS):
+            try:
+                data = self.client.execute(operations.load("BulkOperationRunQuery"), variables, user_errors="return")
+                return dict(data["bulkOperationRunQuery"])
+            except MutationNotRetriedError as exc:
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                if isinstance(exc.cause, ThrottledError):
+                    self._sleep(max(1.0, float(exc.cause.retry_after or 0)))
+                started = self.running_with(query)
+                if started is not None:
+                    return {"bulkOperation": {"id": started}, "userErrors": []}
+        raise AssertionError("unreachable")
+
+    def running_with(self, query: str) -> str | None:
+        """The id of a created or running bulk query whose text is ``query``, if there is one."""
+        data = self.client.execute(operations.load("GetRunningBulkOperations"), {})
+        for node in data["bulkOperations"]["nodes"]:
+            if node.get("query") == query:
+                return str(node["id"])
+        return None
+
     def _start(
         self,
         operation: str,
@@ -213,8 +245,10 @@ class BulkRunner:
         deadline = self._clock() + timeout
         root = operation[0].lower() + operation[1:]
         while True:
-            data = self.client.execute(operations.load(operation), dict(variables), user_errors="return")
-            payload = data[root]
+            if operation == "BulkOperationRunQuery":
+                payload = self.send_query(str(variables["query"]), group_objects=bool(variables.get("groupObjects")))
+            else:
+                payload = self.client.execute(operations.load(operation), dict(variables), user_errors="return")[root]
             errors = payload.get("userErrors") or []
             op = payload.get("bulkOperation")
             if not errors and op:

@@ -13,6 +13,7 @@ read with longer lists for an order that filled its list of transactions or refu
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 from shopops.shopify import operations
@@ -39,7 +40,12 @@ MAX_IDS = 50
 
 def batch_size(nested: dict[str, int] | None = None) -> int:
     """How many orders one ``SyncGetOrders`` query may ask for with these nested page sizes."""
-    return max(1, min(MAX_IDS, largest_first(operations.load("SyncGetOrders"), {"query": "", **(nested or NESTED)})))
+    return _fitting(tuple(sorted((nested or NESTED).items())))
+
+
+@cache
+def _fitting(nested: tuple[tuple[str, int], ...]) -> int:
+    return max(1, min(MAX_IDS, largest_first(operations.load("SyncGetOrders"), {"query": "", **dict(nested)})))
 
 
 def _filled_a_list(order: dict[str, Any], nested: dict[str, int]) -> bool:

@@ -35,9 +35,9 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 
 from shopops.shopify import operations
-from shopops.shopify.bulk import BUSY_CODES, FINISHED, BulkResult, gid_type
+from shopops.shopify.bulk import BUSY_CODES, FINISHED, BulkResult, BulkRunner, gid_type
 from shopops.shopify.bulk_query import bulk_query
-from shopops.shopify.errors import BulkOperationError, MutationNotRetriedError, ThrottledError
+from shopops.shopify.errors import BulkOperationError
 from shopops.store import tables as t
 from shopops.store.types import utcnow
 
@@ -51,8 +51,6 @@ PARALLEL = 5
 MIN_SPAN = dt.timedelta(seconds=2)
 #: Orders handed on at a time.
 CHUNK = 200
-#: Tries to start a bulk query whose answer is lost (a reset connection, THROTTLED).
-START_ATTEMPTS = 4
 #: Seconds between polls of the running operations, at first and at most.
 POLL_S = 0.5
 POLL_MAX_S = 5.0
@@ -192,40 +190,15 @@ class Refused(Exception):
 
 def _start(client: Any, part: str, search: str, sleep: Callable[[float], None] = time.sleep) -> str | None:
     """Start one bulk query of a window; None when the shop's limit of running bulk queries is reached.
-
-    The start is a mutation, which the client never resends by itself when its answer is lost. A bulk query
-    changes nothing in the shop, so it is safe to start again; first, though, a running operation with the
-    same query text is taken as the one that did start, so that no slot of the five is spent twice."""
+    (A start whose answer was lost is found among the running operations, or sent again: ``send_query``.)"""
     text = bulk_query(operations.load(PARTS[part]), search=search)
-    for attempt in range(START_ATTEMPTS):
-        try:
-            data = client.execute(operations.load("BulkOperationRunQuery"), {"query": text}, user_errors="return")
-            break
-        except MutationNotRetriedError as exc:
-            if attempt == START_ATTEMPTS - 1:
-                raise
-            if isinstance(exc.cause, ThrottledError):
-                sleep(max(1.0, float(exc.cause.retry_after or 0)))
-            started = _running_with(client, text)
-            if started is not None:
-                return started
-    payload = data["bulkOperationRunQuery"]
+    payload = BulkRunner(client, sleep=sleep).send_query(text)
     errors = payload.get("userErrors") or []
     if not errors and payload.get("bulkOperation"):
         return str(payload["bulkOperation"]["id"])
     if {e.get("code") for e in errors} & BUSY_CODES:
         return None
-    text = "; ".join(str(e.get("message")) for e in errors) or "no bulk operation returned"
-    raise Refused(text)
-
-
-def _running_with(client: Any, text: str) -> str | None:
-    """The id of a created or running bulk query whose text is ``text``, if there is one."""
-    data = client.execute(operations.load("GetRunningBulkOperations"))
-    for node in data["bulkOperations"]["nodes"]:
-        if node.get("query") == text:
-            return str(node["id"])
-    return None
+    raise Refused("; ".join(str(e.get("message")) for e in errors) or "no bulk operation returned")
 
 
 def _shape(order: dict[str, Any]) -> dict[str, Any]:

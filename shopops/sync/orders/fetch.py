@@ -7,6 +7,7 @@ Only API calls happen here; the caller holds no database transaction while this 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 from shopops.shopify import operations
@@ -64,6 +65,7 @@ def complete_order(client: Any, order: dict[str, Any]) -> dict[str, Any]:
     return order
 
 
+@cache
 def refunds_per_call() -> int:
     """How many refunds one ``SyncGetRefunds`` call may ask for under the cost limit."""
     one = requested_cost(operations.load("SyncGetRefunds"), {"ids": ["x"], "linesFirst": REFUND_LINES})
