@@ -22,7 +22,8 @@ PRODUCTS = "Product/price sync"
 INVENTORY = "Inventory"
 CUSTOMERS = "Customers"
 SHIPMENTS = "Shipments/fulfillments"
-GROUPS: tuple[str, ...] = (GENERAL, ORDERS, PRODUCTS, INVENTORY, CUSTOMERS, SHIPMENTS)
+WEBHOOKS = "Webhooks"
+GROUPS: tuple[str, ...] = (GENERAL, ORDERS, PRODUCTS, INVENTORY, CUSTOMERS, SHIPMENTS, WEBHOOKS)
 """The groups of the card, in the order it shows them (BC's Shop card has the same FastTabs)."""
 
 
@@ -365,6 +366,49 @@ class ShopSettings:
         True,
         "Shopify e-mails the customer when sync-shipments creates the fulfillment (notifyCustomer).",
     )
+    # --- Webhooks ---------------------------------------------------------------------------------------
+    webhook_address: str = _value(
+        WEBHOOKS,
+        "Webhook address",
+        "",
+        "Where Shopify posts this shop's order webhooks (set by `shopops webhooks register`); blank: none. With "
+        "an address, each event queues a sync-orders of just the orders it names, and the recurring sync-orders "
+        "reconciles: it reads back the overlap and counts what no webhook brought (missed_by_webhooks).",
+    )
+    webhook_topics: str = _value(
+        WEBHOOKS,
+        "Webhook topics",
+        "",
+        "The topics subscribed at the address, as the last register or list found them in Shopify.",
+    )
+    shop_domain: str = _value(
+        WEBHOOKS,
+        "Shop domain",
+        "",
+        "The shop's myshopify.com domain, which webhooks name in X-Shopify-Shop-Domain (read from Shopify by "
+        "register); blank: the host of the shop URL.",
+    )
+    webhook_secret_env: str = _value(
+        WEBHOOKS,
+        "Client secret variable",
+        "",
+        "Environment variable holding the app's client secret that signs webhooks; blank: "
+        "SHOPOPS_WEBHOOK_SECRET_<CODE>, or client_secret in the shop's 0600 secrets file. Never the secret itself.",
+    )
+    reconcile_overlap_days: int = _value(
+        WEBHOOKS,
+        "Reconciliation overlap (days)",
+        2,
+        "With a webhook address, the recurring sync-orders reads orders updated this many days before its "
+        "cursor again, to catch what a lost webhook never announced.",
+    )
+    webhook_status: str = _value(
+        WEBHOOKS,
+        "Webhook status",
+        "",
+        "What the webhooks last said about the shop, e.g. that the app was uninstalled and background syncs "
+        "were turned off for it.",
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -374,6 +418,8 @@ class ShopSettings:
         for name in ("country_customers", "country_customer_templates"):
             country_map(getattr(self, name), name)
         _code(self, "tax_business_group", 20)
+        if self.webhook_secret_env and not self.webhook_secret_env.replace("_", "a").isalnum():
+            raise ConfigError("webhook_secret_env", f"{self.webhook_secret_env!r} is not an environment variable name")
         if self.return_refund_process == "auto_create" and not self.auto_create_orders:
             raise ConfigError(
                 "return_refund_process",

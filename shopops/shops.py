@@ -58,14 +58,35 @@ class Shop:
             return read_secrets_file(Path(self.secrets_file), self.code)
         raise ConfigError("token_env", f"shop {self.code} has no token source; set token_env or secrets_file")
 
+    @property
+    def client_secret(self) -> str:
+        """The app's client secret, the key of this shop's webhook signatures: from the variable the card
+        names (default ``SHOPOPS_WEBHOOK_SECRET_<CODE>``), else ``client_secret`` in the 0600 secrets file."""
+        env = self.settings.webhook_secret_env or webhook_secret_env(self.code)
+        value = os.environ.get(env)
+        if value:
+            return value
+        if self.secrets_file:
+            return read_secrets_file(Path(self.secrets_file), self.code, "client_secret")
+        raise ConfigError(
+            "webhook_secret_env",
+            f"shop {self.code}: no client secret; export {env}=<the app's client secret> "
+            "(or add client_secret to the shop's secrets file)",
+        )
+
+    @property
+    def domain(self) -> str:
+        """The shop's myshopify.com domain, as webhooks name it (the card's, else the URL's host)."""
+        return self.settings.shop_domain or (urlsplit(self.url).hostname or "")
+
     def __repr__(self) -> str:
         mode = "background syncs" if self.settings.allow_background_sync else "foreground syncs"
         source = f"token from ${self.token_env}" if self.token_env else f"token from {self.secrets_file}"
         return f"Shop {self.code} at {self.url}, {mode}, {source}"
 
 
-def read_secrets_file(path: Path, shop_code: str) -> str:
-    """The token for ``shop_code`` from a 0600 file.
+def read_secrets_file(path: Path, shop_code: str, key: str = "token") -> str:
+    """The token (or another secret, ``key``) for ``shop_code`` from a 0600 file.
 
     The file is either TOML (``[shops.CODE] token = "..."`` or ``CODE = "..."``) or holds the bare token.
     A file others can read is refused, since the token would leak to them.
@@ -83,14 +104,23 @@ def read_secrets_file(path: Path, shop_code: str) -> str:
     if data is not None and data:
         entry = data.get("shops", {}).get(shop_code, data.get(shop_code))
         if isinstance(entry, dict):
-            entry = entry.get("token")
+            entry = entry.get(key)
+        elif key != "token":
+            entry = None
         if not isinstance(entry, str) or not entry:
-            raise ConfigError("secrets_file", f"{path} has no token for shop {shop_code} ([shops.{shop_code}])")
+            raise ConfigError("secrets_file", f"{path} has no {key} for shop {shop_code} ([shops.{shop_code}] {key})")
         return entry
+    if key != "token":
+        raise ConfigError("secrets_file", f"{path} holds a bare token; write [shops.{shop_code}] {key} = ... in TOML")
     token = content.strip()
     if not token:
         raise ConfigError("secrets_file", f"{path} is empty")
     return token
+
+
+def webhook_secret_env(code: str) -> str:
+    """The default environment variable of a shop's client secret."""
+    return "SHOPOPS_WEBHOOK_SECRET_" + code.replace("-", "_")
 
 
 def check_shop_url(url: str) -> str:

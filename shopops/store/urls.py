@@ -14,7 +14,7 @@ DEFAULT_DB_FILE = "shopops.db"
 DB_ENV = "SHOPOPS_DB"
 #: The newest migration (``shopops/store/migrations/versions``): a database at this revision needs no
 #: Alembic at all to be opened. tests/integration/store/test_schema.py checks it against Alembic's head.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 
 
 def default_url() -> str:

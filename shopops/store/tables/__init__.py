@@ -70,6 +70,7 @@ from shopops.store.tables.queue import (
 )
 from shopops.store.tables.shops import shop
 from shopops.store.tables.sync_state import bulk_read_window, skipped_record, sync_cursor
+from shopops.store.tables.webhooks import WEBHOOK_EVENT_STATUSES, webhook_event, webhook_trigger
 
 __all__ = [
     "ENTRY_STATUSES",
@@ -85,6 +86,7 @@ __all__ = [
     "SALES_LINE_TYPES",
     "STOCK_CALCULATIONS",
     "STOCK_ENTRY_TYPES",
+    "WEBHOOK_EVENT_STATUSES",
     "bulk_read_window",
     "erp_customer",
     "erp_gl_account",
@@ -133,4 +135,6 @@ __all__ = [
     "shopify_variant",
     "skipped_record",
     "sync_cursor",
+    "webhook_event",
+    "webhook_trigger",
 ]
