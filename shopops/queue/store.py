@@ -123,6 +123,20 @@ class QueueStore:
             stored = conn.execute(insert(E).values(**row).returning(*E.c))
             return JobEntry.from_row(stored.mappings().one())
 
+    def insert_entry_in(self, conn: Connection, values: Mapping[str, Any]) -> int:
+        """Store a new entry inside the caller's transaction (with the check that decided to add it), its
+        category created when unknown; PostgreSQL's workers hear of it when that transaction commits.
+        Returns its id."""
+        now = utcnow()
+        category = values.get("category_code")
+        if category:
+            conn.execute(self._add_category, {"code": category})
+        entry_id = conn.execute(
+            insert(E).values(**{**values, "created_at": now, "updated_at": now}).returning(E.c.id)
+        ).scalar_one()
+        self.notify(conn, category or "")
+        return int(entry_id)
+
     def _inserting(self, row: Mapping[str, Any]) -> Any:
         """PostgreSQL: ``INSERT ... RETURNING`` with ``pg_notify`` for these columns, built once per column set."""
         key = frozenset(row)

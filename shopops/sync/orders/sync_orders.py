@@ -25,6 +25,8 @@ nothing, not even staging or the cursor.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -38,7 +40,7 @@ from shopops.shopify.query_cost import largest_first
 from shopops.store.types import utcnow
 from shopops.sync import state
 from shopops.sync.context import RunContext
-from shopops.sync.orders import batched, bulk_windows, mirror, read_path
+from shopops.sync.orders import batched, bulk_windows, mirror, read_path, webhook_events
 from shopops.sync.orders.fetch import add_refund_lines, fetch_order
 from shopops.sync.orders.filters import OrderFilters
 from shopops.sync.orders.mirror import reset_order_cursor
@@ -73,6 +75,11 @@ PARAMS = {
     "country": Param(str, doc="only orders shipped (else billed) to these ISO countries (comma-separated)"),
     "order_no": Param(str, doc="only these orders by name (comma-separated, e.g. #1001,#1002)"),
     "page_size": Param(int, default=25, doc="orders per staging page (BC reads 25; at most what costs < 1,000)"),
+    "from_webhooks": Param(
+        bool,
+        doc="read just the orders webhook events named since the last such run (the receiver queues this; "
+        "the cursor stays where it is)",
+    ),
     "read_path": Param(
         str,
         choices=("auto", *read_path.PATHS),
@@ -87,9 +94,23 @@ def _query(cursor: Any) -> str:
     return f"updated_at:>'{cursor.strftime('%Y-%m-%dT%H:%M:%SZ')}'"
 
 
+def _since(ctx: RunContext, shop: str) -> Any:
+    """Where the read starts: the cursor, or, when the shop's webhooks bring changes and this run reconciles,
+    the overlap before it (OCA reads 2 days back), so a change whose webhook was lost is read again."""
+    cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
+    if cursor is not None and _reconciles(ctx):
+        assert ctx.shop is not None
+        cursor -= dt.timedelta(days=ctx.shop.settings.reconcile_overlap_days)
+    return cursor
+
+
+def _reconciles(ctx: RunContext) -> bool:
+    return bool(ctx.shop and ctx.shop.settings.webhook_address and not ctx.params.get("from_webhooks"))
+
+
 def _stage(ctx: RunContext, shop: str, page_size: int, dry: list[dict[str, Any]] | None) -> None:
     """Page the orders updated since the cursor into staging (or into ``dry`` for a dry run)."""
-    cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
+    cursor = _since(ctx, shop)
     new_cursor = utcnow()  # taken before paging
     document = operations.load("SyncOrdersToImport")
     fits = largest_first(document, {"query": ""})
@@ -212,6 +233,13 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
         raise ValueError("sync-orders needs a shop")
     shop, settings = ctx.shop.code, ctx.shop.settings
     filters = OrderFilters.from_params(params)
+    created: list[int] = []
+    if params.get("from_webhooks"):
+        if ctx.dry_run:
+            raise ValueError("from_webhooks reads what the receiver queued; a dry run cannot claim it")
+        _from_webhooks(ctx, shop, filters, created)
+        _create_documents(ctx, created)
+        return None
     dry: list[dict[str, Any]] | None = [] if ctx.dry_run else None
     setting = str(params.get("read_path") or settings.order_read)
     saved = [] if ctx.dry_run else bulk_windows.pending(ctx.engine, shop)
@@ -228,10 +256,10 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
     ctx.log.info("sync-orders reads %s: %s", chosen.path, chosen.reason)
 
     changes: list[dict[str, Any]] = []
-    created: list[int] = []
+    changed: list[tuple[int, Any]] = []  # orders this run found changed: (id, updated_at)
     handled: set[int] = set()  # read by the bulk read: staged and imported (or failed) already
     if chosen.path == "bulk":  # what earlier runs left staged is then read in batches
-        handled = _bulk(ctx, shop, filters, saved, created)
+        handled = _bulk(ctx, shop, filters, saved, created, changed)
     else:
         _stage(ctx, shop, int(params.get("page_size") or 25), dry)
     candidates = list(mirror.staged_rows(ctx.engine, shop))
@@ -242,6 +270,7 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
     how = "per_order" if chosen.path == "per_order" else "batched"
     if how == "batched":
         candidates = _unchanged(ctx, shop, candidates)
+    changed.extend((r["order_id"], r.get("order_updated_at")) for r in candidates)
     for done, (row, raw) in enumerate(_reads(ctx, how, candidates), start=1):
         change = _apply(ctx, shop, row, raw, settings.return_refund_process, created)
         changes.append(change)
@@ -249,18 +278,80 @@ def sync_orders(ctx: RunContext, params: dict[str, Any]) -> pd.DataFrame | None:
     read = sum(ctx.stats[k] for k in ("created", "updated", "unchanged", "failed", "gone"))
     if read:
         ctx.notes["points_per_order"] = round(ctx.api_cost() / read, 2)
+    if _reconciles(ctx) and not ctx.dry_run:
+        _count_missed(ctx, shop, changed)
     _create_documents(ctx, created)
     if dry is not None:
         return pd.DataFrame(changes, columns=CHANGE_COLUMNS)
     return None
 
 
+def _count_missed(ctx: RunContext, shop: str, changed: list[tuple[int, Any]]) -> None:
+    """Reconciliation's figure: the changed orders no webhook event had announced (``missed_by_webhooks``)."""
+    missed = webhook_events.missed(ctx.engine, shop, changed)
+    ctx.stats["missed_by_webhooks"] += len(missed)
+    if missed:
+        ctx.notes["missed_orders"] = ", ".join(str(i) for i in missed[:10]) + (" ..." if len(missed) > 10 else "")
+        ctx.log.info("sync-orders found %d changed orders no webhook had announced", len(missed))
+    assert ctx.shop is not None
+    webhook_events.prune(ctx.engine, shop, dt.timedelta(days=ctx.shop.settings.reconcile_overlap_days))
+
+
+def _from_webhooks(ctx: RunContext, shop: str, filters: OrderFilters, created: list[int]) -> None:
+    """Read just the orders the shop's pending webhook events named, in batches, and import them as every
+    read path does. The claimed events are released again when the run fails on the shop or the database."""
+    token = uuid.uuid4().hex
+    order_ids = webhook_events.claim(ctx.engine, shop, token)
+    ctx.notes["read_path"] = "webhooks"
+    ctx.stats["webhook_orders"] += len(order_ids)
+    try:
+        chunk: list[dict[str, Any]] = []
+        for order_id, raw in _read_named(ctx, order_ids):
+            if raw is None:
+                ctx.stats["gone"] += 1
+                continue
+            chunk.append(raw)
+            if len(chunk) >= 50:
+                _take(ctx, shop, filters, chunk, set(), created, [], refund_lines=False)
+                chunk = []
+            ctx.progress(ctx.stats["read"] + len(chunk), len(order_ids), f"order {order_id} read")
+        _take(ctx, shop, filters, chunk, set(), created, [], refund_lines=False)
+    except BaseException:
+        webhook_events.release(ctx.engine, token)
+        raise
+    webhook_events.finish(ctx.engine, token)
+    read = ctx.stats["read"]
+    if read:
+        ctx.notes["points_per_order"] = round(ctx.api_cost() / read, 2)
+
+
+def _read_named(ctx: RunContext, order_ids: list[int]) -> Iterator[tuple[int, Any]]:
+    """Each named order read in full (None when gone); a failed batch is read order by order, and an order
+    that cannot be read is marked failed (the rest go on)."""
+    pending = dict.fromkeys(order_ids)
+    try:
+        for order_id, raw in batched.read_orders(ctx.client, order_ids):
+            del pending[order_id]
+            yield order_id, raw
+        return
+    except SYSTEMIC:
+        raise
+    except Exception as exc:
+        ctx.log.info("a batch of webhook orders failed (%s); reading them one by one", exc)
+    for order_id in list(pending):
+        try:
+            yield order_id, fetch_order(ctx.client, order_gid(order_id))
+        except SYSTEMIC:
+            raise
+        except Exception as exc:
+            _failed(ctx, {"order_id": order_id}, exc)
+
+
 def _backlog(ctx: RunContext, shop: str) -> int:
     """Orders updated since the cursor (Shopify's count): what a bulk read would read. (Orders left staged by
     earlier runs are read in batches on either path.)"""
-    cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
     try:
-        waiting = bulk_windows.count(ctx.client, _query(cursor), bulk_windows.WINDOW_ORDERS)
+        waiting = bulk_windows.count(ctx.client, _query(_since(ctx, shop)), bulk_windows.WINDOW_ORDERS)
     except SYSTEMIC:
         raise
     except Exception as exc:  # a shop that cannot count: read in batches, as before
@@ -315,40 +406,26 @@ def _insert_new(
 
 
 def _bulk(
-    ctx: RunContext, shop: str, filters: OrderFilters, saved: list[dict[str, Any]], created: list[int]
+    ctx: RunContext,
+    shop: str,
+    filters: OrderFilters,
+    saved: list[dict[str, Any]],
+    created: list[int],
+    changed: list[tuple[int, Any]],
 ) -> set[int]:
     """Read the backlog with bulk queries (or resume the saved ones); the cursor moves once all are read.
     Returns the ids of the orders it read."""
     handled: set[int] = set()
     windows = saved
     if not windows:
-        cursor = state.get_cursor(ctx.engine, shop, mirror.CURSOR_KIND)
+        cursor = _since(ctx, shop)
         base = "status:open" if cursor is None else ""
         windows = bulk_windows.plan(ctx.engine, ctx.client, shop, base=base, start=cursor, cursor_to=utcnow())
         if not windows:
             return handled
-    refund_process = ctx.shop.settings.return_refund_process if ctx.shop else ""
 
     def take(orders: list[dict[str, Any]]) -> None:
-        """Stage a chunk of read orders (BC's rules, as the paged read stages them) and import those that pass
-        the filters from the data at hand: a failure stays staged with its reason, as on every path."""
-        add_refund_lines(ctx.client, [o for o in orders if o.get("refunds")])
-        rows = [staging_row(o) for o in orders]
-        ctx.stats["read"] += len(rows)
-        by_order = {row["order_id"]: raw for row, raw in zip(rows, orders, strict=True)}
-        handled.update(by_order)
-        with ctx.engine.begin() as conn:
-            stored = mirror.updated_ats(conn, shop, by_order)
-            fresh = [r for r in rows if r["order_id"] not in stored or stored[r["order_id"]] != r["order_updated_at"]]
-            ctx.stats["unchanged"] += len(rows) - len(fresh)  # read before (a resumed window): imported once
-            ctx.stats["staged"] += mirror.stage_rows(conn, shop, fresh, set(stored))
-            staged = mirror.staging_ids(conn, shop, [r["order_id"] for r in fresh])
-        wanted = [{**r, "id": staged[r["order_id"]]} for r in fresh if r["order_id"] in staged and filters.matches(r)]
-        new = [r for r in wanted if r["order_id"] not in stored]
-        inserted = {r["order_id"] for r in new} if _insert_new(ctx, shop, new, by_order, created) else set()
-        for row in wanted:  # updates (and new orders the chunk insert could not take) one by one
-            if row["order_id"] not in inserted:
-                _apply(ctx, shop, row, by_order[row["order_id"]], refund_process, created)
+        _take(ctx, shop, filters, orders, handled, created, changed)
         ctx.progress(ctx.stats["read"], None, f"bulk read, {ctx.stats['read']} orders")
 
     summary = bulk_windows.read(ctx.engine, ctx.client, shop, windows, on_orders=take)
@@ -363,6 +440,44 @@ def _bulk(
         refused = f"the shop refused the bulk query ({summary.refused})"
         ctx.notes["bulk_refund_lines"] = f"read with normal queries: {refused}"
     return handled
+
+
+def _take(
+    ctx: RunContext,
+    shop: str,
+    filters: OrderFilters,
+    orders: list[dict[str, Any]],
+    handled: set[int],
+    created: list[int],
+    changed: list[tuple[int, Any]],
+    *,
+    refund_lines: bool = True,
+) -> None:
+    """Stage a chunk of orders read in full (BC's rules, as the paged read stages them) and import those that
+    pass the filters from the data at hand: a failure stays staged with its reason, as on every path.
+    ``refund_lines``: the orders come from a bulk read, whose refunds still lack their lines."""
+    if not orders:
+        return
+    refund_process = ctx.shop.settings.return_refund_process if ctx.shop else ""
+    if refund_lines:
+        add_refund_lines(ctx.client, [o for o in orders if o.get("refunds")])
+    rows = [staging_row(o) for o in orders]
+    ctx.stats["read"] += len(rows)
+    by_order = {row["order_id"]: raw for row, raw in zip(rows, orders, strict=True)}
+    handled.update(by_order)
+    with ctx.engine.begin() as conn:
+        stored = mirror.updated_ats(conn, shop, by_order)
+        fresh = [r for r in rows if r["order_id"] not in stored or stored[r["order_id"]] != r["order_updated_at"]]
+        ctx.stats["unchanged"] += len(rows) - len(fresh)  # read before (a resumed window, an old event)
+        ctx.stats["staged"] += mirror.stage_rows(conn, shop, fresh, set(stored))
+        staged = mirror.staging_ids(conn, shop, [r["order_id"] for r in fresh])
+    changed.extend((r["order_id"], r["order_updated_at"]) for r in fresh)
+    wanted = [{**r, "id": staged[r["order_id"]]} for r in fresh if r["order_id"] in staged and filters.matches(r)]
+    new = [r for r in wanted if r["order_id"] not in stored]
+    inserted = {r["order_id"] for r in new} if _insert_new(ctx, shop, new, by_order, created) else set()
+    for row in wanted:  # updates (and new orders the chunk insert could not take) one by one
+        if row["order_id"] not in inserted:
+            _apply(ctx, shop, row, by_order[row["order_id"]], refund_process, created)
 
 
 def _failed(ctx: RunContext, row: dict[str, Any], exc: Exception) -> dict[str, Any]:
