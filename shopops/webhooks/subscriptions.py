@@ -67,18 +67,22 @@ def rest_topic(enum_value: str) -> str:
 def check_address(address: str) -> str:
     """The address, trimmed; https, or plain http to a loopback host. One ConfigError naming the fix else."""
     text = address.strip() if isinstance(address, str) else ""
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port that is not a number raises here, not at Shopify
+    except ValueError:
+        raise ConfigError("address", "that is not a URL; use https://<your receiver>/<path>") from None
+    if parts.username or parts.password:  # checked first: no message below may repeat such an address
+        raise ConfigError(
+            "address",
+            "the address must not carry a user or password (Shopify would store and show it); the receiver "
+            "checks each delivery's HMAC signature instead",
+        )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError("address", f"{address!r} is not a webhook address; use https://<your receiver>/<path>")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ConfigError(
             "address", f"{text!r}: Shopify delivers only to https; plain http is allowed to a loopback host only"
-        )
-    if parts.username or parts.password:
-        raise ConfigError(
-            "address",
-            "the address must not carry a user or password (Shopify would store and show it); the receiver "
-            "checks each delivery's HMAC signature instead",
         )
     return text
 
