@@ -2,13 +2,13 @@
 
 ``base`` holds the root group, the workspace a command opens and the one-line errors; the commands
 live by theme: ``setup_commands`` (db, shop, reports, demo, sandbox, lab), ``queue_commands`` (queue,
-schedule) and ``run_commands`` (run, runbook, worker, scheduler). Each imports what it needs when it
-runs, so that the command starts in a tenth of a second.
+schedule), ``run_commands`` (run, runbook, worker, scheduler) and ``webhook_commands`` (webhooks). Each
+imports what it needs when it runs, so that the command starts in a tenth of a second.
 """
 
 from __future__ import annotations
 
-from shopops.cli import queue_commands, run_commands, setup_commands
+from shopops.cli import queue_commands, run_commands, setup_commands, webhook_commands
 from shopops.cli.base import cli, main
 
-__all__ = ["cli", "main", "queue_commands", "run_commands", "setup_commands"]
+__all__ = ["cli", "main", "queue_commands", "run_commands", "setup_commands", "webhook_commands"]

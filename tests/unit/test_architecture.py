@@ -36,6 +36,13 @@ FORBIDDEN = [
     ("shopops.store", "shopops.erp"),
     ("shopops.store", "shopops.queue"),
     ("shopops.store", "shopops.shopify"),
+    # webhooks sit beside the workspace: they use sync and shopify, and nothing below them uses webhooks
+    ("shopops.sync", "shopops.webhooks"),
+    ("shopops.shopify", "shopops.webhooks"),
+    ("shopops.queue", "shopops.webhooks"),
+    ("shopops.store", "shopops.webhooks"),
+    ("shopops.erp", "shopops.webhooks"),
+    ("shopops.sandbox", "shopops.webhooks"),
 ]
 
 

@@ -7,6 +7,7 @@ import html
 import ipywidgets as w
 
 import shopops
+from shopops.sandbox import Sandbox
 from shopops.shop_settings import GROUPS
 from shopops.ui import ShopCard
 from shopops.ui._common import walk
@@ -99,3 +100,22 @@ def test_the_card_shows_groups_labels_tooltips_and_help(ws: shopops.Workspace) -
     assert [h.split(">", 1)[1].split("<", 1)[0] for h in headings] == list(GROUPS)
     sync_item = card.controls["sync_item"]
     assert [label for label, _v in sync_item.options] == ["(none)", "to Shopify", "from Shopify"]
+
+
+def test_the_webhooks_group_shows_what_register_subscribed(ws: shopops.Workspace, sandbox: Sandbox) -> None:
+    from shopops.webhooks import subscriptions
+
+    card = ShopCard(ws, "DEMO")
+    webhooks = card.groups["Webhooks"]
+    for name in ("webhook_address", "webhook_topics", "shop_domain", "webhook_status"):
+        assert any(isinstance(r, w.HBox) and card.controls[name] in r.children for r in webhooks.children), name
+    subscriptions.register(ws, "DEMO", "http://127.0.0.1:8765/hooks")
+    try:
+        card.reload()
+        assert card.controls["webhook_address"].value == "http://127.0.0.1:8765/hooks"
+        assert card.controls["webhook_topics"].value.split(",") == list(subscriptions.TOPICS)
+        assert card.controls["shop_domain"].value.endswith(".myshopify.com")
+    finally:
+        subscriptions.delete(ws, "DEMO")  # the sandbox is the module's: leave it as found
+    card.reload()
+    assert (card.controls["webhook_address"].value, card.controls["webhook_topics"].value) == ("", "")
