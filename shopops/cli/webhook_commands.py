@@ -74,3 +74,28 @@ def webhooks_delete(ctx: click.Context, shop_code: str, address: str | None) -> 
     result: Any = _talking(shop_code, lambda: subscriptions.delete(ws, shop_code, address))
     where = f" at {address}" if address else ""
     click.echo(f"{shop_code}{where}: {result.summary()}")
+
+
+@webhooks.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0: all).")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Receiver processes on the one socket (more than one needs PostgreSQL).",
+)
+@click.option("--path", default="/webhooks", show_default=True, help="The path Shopify posts to.")
+@click.option("--access-log", is_flag=True, help="Log one line per request.")
+@click.pass_context
+def webhooks_serve(ctx: click.Context, host: str, port: int, workers: int, path: str, access_log: bool) -> None:
+    """Receive Shopify's webhooks: check each signature, record each event once, queue one sync-orders per
+    shop that reads just the named orders (a worker runs it). GET /health answers for a load balancer.
+    The app's client secret comes from the environment or the shop's 0600 secrets file, never the database."""
+    from shopops.webhooks.app import serve
+
+    if not path.startswith("/") or path == "/health":
+        raise click.BadParameter("a path such as /webhooks (not /health)", param_hint="--path")
+    workspace(ctx)  # a missing or old database is one clear line here, before the server starts
+    serve(ctx.obj["db"], host=host, port=port, workers=workers, path=path, access_log=access_log)

@@ -34,14 +34,14 @@ from shopops.store import tables as t
 from shopops.store.types import utcnow
 from shopops.sync.orders.mirror import updated_ats
 from shopops.sync.orders.webhook_events import lock_shop
+from shopops.webhooks.subscriptions import TOPICS as SUBSCRIBED
 from shopops.workspace import Workspace
 
 log = logging.getLogger("shopops.webhooks")
 
-#: The topics the receiver takes (Shopify's REST names, as X-Shopify-Topic carries them).
-ORDER_TOPICS = ("orders/create", "orders/updated", "orders/edited", "orders/cancelled", "refunds/create")
+#: The topics the receiver takes: what ``register`` subscribes (REST names, as X-Shopify-Topic carries them).
+TOPICS = tuple(SUBSCRIBED)
 UNINSTALLED = "app/uninstalled"
-TOPICS = (*ORDER_TOPICS, UNINSTALLED)
 #: The report an order event queues, and how its entry retries (it releases its events when it fails).
 REPORT = "sync-orders"
 ENTRY_ATTEMPTS = 3
@@ -241,7 +241,8 @@ class Intake:
                 return Answer(200, "duplicate", "event already received")
         when = (event["triggered_at"] or utcnow()).strftime("%Y-%m-%d %H:%M UTC")
         status = f"app uninstalled in Shopify at {when}: background syncs turned off; reinstall, then turn them on"
-        self.ws.shops.set(shop.code, allow_background_sync=False, webhook_status=status)
+        # Shopify removes the app's subscriptions with it; the address stays, for the next register
+        self.ws.shops.set(shop.code, allow_background_sync=False, webhook_topics="", webhook_status=status)
         self.forget_shops()
         log.warning("shop %s: %s", shop.code, status)
         return Answer(200, "uninstalled", status)

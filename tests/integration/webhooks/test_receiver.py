@@ -20,19 +20,11 @@ import sqlalchemy as sa
 
 from shopops.sandbox import Sandbox
 from shopops.store import tables as t
+from shopops.webhooks import subscriptions
 from shopops.webhooks.app import ReceiverThread
-from tests.integration.sync.sales_documents.shopify_orders import SETTINGS, create_order, line, post, seed_erp
+from tests.integration.sync.sales_documents.shopify_orders import SETTINGS, create_order, line, seed_erp
 
 SHOP = "WH"
-TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_EDITED", "ORDERS_CANCELLED", "REFUNDS_CREATE", "APP_UNINSTALLED")
-SUBSCRIBE = """
-mutation Sub($topic: WebhookSubscriptionTopic!, $uri: String!) {
-  webhookSubscriptionCreate(topic: $topic, webhookSubscription: {uri: $uri}) {
-    webhookSubscription { id } userErrors { field message } } }"""
-UNSUBSCRIBE = """
-mutation Unsub($id: ID!) {
-  webhookSubscriptionDelete(id: $id) { deletedWebhookSubscriptionId userErrors { message } } }"""
-LIST = "{ webhookSubscriptions(first: 50) { nodes { id } } }"
 
 
 @pytest.fixture(scope="module")
@@ -54,19 +46,17 @@ def receiver(ws: Any, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator
             token_env="SANDBOX_TOKEN",
             **{**SETTINGS, "allow_background_sync": True},
             auto_create_orders=True,
-            shop_domain=f"{sandbox.shop.handle}.myshopify.com",
-            webhook_address=rx.url,
         )
-        for topic in TOPICS:
-            made = post(sandbox, SUBSCRIBE, {"topic": topic, "uri": rx.url})["webhookSubscriptionCreate"]
-            assert not made["userErrors"], made
+        registered = subscriptions.register(ws, SHOP, rx.url)
+        assert len(registered.created) == len(subscriptions.TOPICS)
+        card = ws.shops[SHOP].settings
+        assert card.webhook_address == rx.url and card.shop_domain == f"{sandbox.shop.handle}.myshopify.com"
         sandbox.shop.set_webhook_faults()
         try:
             yield rx
         finally:
             sandbox.shop.wait_webhooks_idle(10)
-            for node in post(sandbox, LIST, {})["webhookSubscriptions"]["nodes"]:
-                post(sandbox, UNSUBSCRIBE, {"id": node["id"]})
+            subscriptions.delete(ws, SHOP)
 
 
 def events(ws: Any) -> list[dict[str, Any]]:
@@ -197,6 +187,7 @@ def test_app_uninstalled_turns_background_syncs_off(ws: Any, receiver: ReceiverT
     assert card.allow_background_sync is False
     assert "uninstalled" in card.webhook_status and "background syncs turned off" in card.webhook_status
     assert [e["topic"] for e in events(ws)] == ["app/uninstalled"]
+    assert card.webhook_topics == "", "Shopify removed the subscriptions with the app"
     assert entries(ws) == []
 
 
