@@ -254,6 +254,48 @@ def test_fulfilment_closing_and_reopening_send_orders_updated_only(box: Sandbox,
     assert closed["updated_at"] > fulfilled["updated_at"] and closed["admin_graphql_api_id"] == order["id"]
 
 
+def test_order_update_sends_one_orders_updated_with_the_new_values(box: Sandbox, receiver: Receiver) -> None:
+    client = _client(box)
+    order = _order(client, box)
+    _subscribe(client, "ORDERS_UPDATED", receiver.url)
+    _subscribe(client, "ORDERS_CREATE", receiver.url)
+    changes = {
+        "id": order["id"],
+        "email": "ops@example.com",
+        "note": "leave at the door",
+        "phone": "+15555550123",
+        "poNumber": "PO-7",
+        "tags": ["rush", "b2b"],
+        "customAttributes": [{"key": "dock", "value": "3"}],
+        "shippingAddress": {"firstName": "Bo", "address1": "2 Elm St", "city": "Ithaca", "countryCode": "US"},
+    }
+    result = client.data(docs.ORDER_UPDATE, {"input": changes})["orderUpdate"]
+    assert result["userErrors"] == []
+    assert box.shop.wait_webhooks_idle()
+    assert receiver.topics() == ["orders/updated"]
+    headers, body = receiver.calls[0]
+    _verify(headers, body)
+    sent = json.loads(body)
+    assert sent["admin_graphql_api_id"] == order["id"] and sent["updated_at"] == result["order"]["updatedAt"]
+    assert (sent["email"], sent["note"], sent["phone"], sent["po_number"]) == (
+        "ops@example.com",
+        "leave at the door",
+        "+15555550123",
+        "PO-7",
+    )
+    assert sent["tags"] == "rush, b2b" and sent["note_attributes"] == [{"name": "dock", "value": "3"}]
+    shipping = sent["shipping_address"]
+    assert (shipping["first_name"], shipping["address1"], shipping["city"], shipping["country_code"]) == (
+        "Bo",
+        "2 Elm St",
+        "Ithaca",
+        "US",
+    )
+    missing = client.data(docs.ORDER_UPDATE, {"input": {"id": "gid://shopify/Order/987654", "note": "x"}})
+    assert missing["orderUpdate"]["userErrors"] == [{"field": ["id"], "message": "Order does not exist"}]
+    assert box.shop.wait_webhooks_idle() and len(receiver.calls) == 1  # a refused update sends nothing
+
+
 def test_app_uninstalled_sends_the_shop_and_ends_the_subscriptions(box: Sandbox, receiver: Receiver) -> None:
     client = _client(box)
     _subscribe(client, "APP_UNINSTALLED", receiver.url)
