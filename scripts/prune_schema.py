@@ -75,6 +75,7 @@ MUTATION_FIELDS = [
     "orderClose",
     "orderOpen",
     "orderMarkAsPaid",
+    "orderUpdate",
     "orderEditBegin",
     "orderEditAddVariant",
     "orderEditSetQuantity",

@@ -43,8 +43,9 @@ a code of the sandbox's choosing), MAX_INPUT_SIZE_EXCEEDED (input lists over 250
 Webhooks as Shopify sends them: subscribe with ``webhookSubscriptionCreate`` (orders/create, orders/updated,
 orders/edited, orders/cancelled, refunds/create, app/uninstalled); deliveries are signed with
 ``shop.client_secret``, sent from a background queue and retried 8 times over ~4 h
-(``shop.set_webhook_timing(scale=0.001)`` compresses that); ``shop.set_webhook_faults(drop=, duplicate=,
-seed=)``, ``shop.webhook_deliveries()``, ``shop.wait_webhooks_idle()``; docs/sandbox.md, "Webhooks".
+(``shop.set_webhook_timing(scale=0.001)`` compresses that; ``senders=4`` sends four at once);
+``shop.set_webhook_faults(drop=, duplicate=, seed=)``, ``shop.webhook_deliveries()`` (with each try's
+duration and the queued/delivered times), ``shop.wait_webhooks_idle()``; docs/sandbox.md, "Webhooks".
 
 API versions: 2026-01, 2026-04, 2026-07, 2026-10 and unstable are "supported"; any other version
 falls forward to 2026-01 (reported in ``X-Shopify-API-Version``). The schema served is always the

@@ -99,10 +99,14 @@ class ShopHandle:
     def client_secret(self, value: str) -> None:
         self.state.webhooks.client_secret = value
 
-    def set_webhook_timing(self, scale: float = 1.0, timeout_s: float | None = None) -> None:
+    def set_webhook_timing(
+        self, scale: float = 1.0, timeout_s: float | None = None, senders: int | None = None
+    ) -> None:
         """Compress Shopify's retry schedule (8 tries over ~4 h) by ``scale``, e.g. 0.001 in tests;
-        ``timeout_s`` is how long a receiver may take to answer (Shopify: 5 s)."""
-        self.state.webhooks.set_timing(scale, timeout_s)
+        ``timeout_s`` is how long a receiver may take to answer (Shopify: 5 s); ``senders`` how many
+        deliveries are in flight at once (1 until set; None keeps the current number), since Shopify
+        delivers in parallel and a benchmark wants a slow receiver not to serialise everything."""
+        self.state.webhooks.set_timing(scale, timeout_s, senders)
 
     def set_webhook_faults(self, drop: float = 0.0, duplicate: float = 0.0, seed: int = 0) -> None:
         """Drop a share of deliveries or send a share twice (same body and event id), seeded."""

@@ -75,6 +75,7 @@ MUTATION_SCOPES: dict[str, tuple[str, ...]] = {
     "orderClose": ("write_orders",),
     "orderOpen": ("write_orders",),
     "orderMarkAsPaid": ("write_orders",),
+    "orderUpdate": ("write_orders",),
     "refundCreate": ("write_orders",),
     "orderEditBegin": ("write_order_edits",),
     "orderEditAddVariant": ("write_order_edits",),

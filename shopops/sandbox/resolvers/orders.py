@@ -1,4 +1,4 @@
-"""Orders: queries, the real ``orderCreate`` input, cancel/close/open/mark-as-paid and refunds."""
+"""Orders: queries, the real ``orderCreate`` input, ``orderUpdate``, cancel/close/open/mark-as-paid, refunds."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from shopops.sandbox.engine.errors import GraphQLFailure
 from shopops.sandbox.engine.search import Matcher
 from shopops.sandbox.resolvers.common import (
     ResolverMap,
@@ -454,6 +455,39 @@ def _mark_as_paid(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str
         return {"order": order, "userErrors": []}
 
 
+#: OrderInput fields the sandbox does not model; refused rather than silently dropped.
+_UNMODELLED_UPDATES = ("metafields", "localizedFields", "localizationExtensions")
+
+
+def _order_update(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    """``orderUpdate``: overwrite the given attributes (fields absent from the input stay as they are;
+    an explicit null clears), bump ``updatedAt`` and send ``orders/updated``, as Shopify does."""
+    state = state_of(info)
+    data = args["input"]
+    given = [k for k in _UNMODELLED_UPDATES if data.get(k)]
+    if given:
+        raise GraphQLFailure(f"The sandbox does not store an order's {', '.join(given)}.", "BAD_REQUEST")
+    check_input_list(data.get("tags"), "tags")
+    check_input_list(data.get("customAttributes"), "customAttributes")
+    with state.lock:
+        order = _find_order(state, data["id"])
+        if order is None:
+            return {"order": None, "userErrors": [user_error("Order does not exist", ["id"])]}
+        for key in ("email", "note", "phone", "poNumber"):
+            if key in data:
+                order[key] = data[key]
+        if "tags" in data:
+            order["tags"] = list(data["tags"] or [])
+        if "customAttributes" in data:
+            order["customAttributes"] = [{"key": a["key"], "value": a["value"]} for a in data["customAttributes"] or []]
+        if "shippingAddress" in data:
+            address = data["shippingAddress"]
+            order["shippingAddress"] = mailing_address(state, address) if address is not None else None
+        state.touch(order)
+        notify_order(state, order)
+        return {"order": order, "userErrors": []}
+
+
 RESOLVERS: ResolverMap = {
     "QueryRoot": {"orders": _orders, "ordersCount": _orders_count, "order": lookup("Order")},
     "Mutation": {
@@ -462,6 +496,7 @@ RESOLVERS: ResolverMap = {
         "orderClose": _order_close,
         "orderOpen": _order_open,
         "orderMarkAsPaid": _mark_as_paid,
+        "orderUpdate": _order_update,
     },
     "Order": {
         "lineItems": _lines,

@@ -47,6 +47,27 @@ def _line_item(line: Record) -> dict[str, Any]:
     }
 
 
+def _address(address: Record | None) -> dict[str, Any] | None:
+    """A stored ``MailingAddress`` as the REST address of an order body (snake_case)."""
+    if not address:
+        return None
+    return {
+        "first_name": address.get("firstName"),
+        "last_name": address.get("lastName"),
+        "name": address.get("name"),
+        "company": address.get("company"),
+        "address1": address.get("address1"),
+        "address2": address.get("address2"),
+        "city": address.get("city"),
+        "province": address.get("province"),
+        "province_code": address.get("provinceCode"),
+        "country": address.get("country"),
+        "country_code": address.get("countryCodeV2"),
+        "zip": address.get("zip"),
+        "phone": address.get("phone"),
+    }
+
+
 def order_payload(state: ShopState, order: Record) -> dict[str, Any]:
     """The ``orders/*`` body: the REST order with its line items, totals and statuses."""
     lines = [line for i in order.get("lineItemIds") or [] if (line := state.get(i, "LineItem")) is not None]
@@ -58,6 +79,8 @@ def order_payload(state: ShopState, order: Record) -> dict[str, Any]:
         "name": order.get("name"),
         "order_number": order.get("number"),
         "email": order.get("email"),
+        "phone": order.get("phone"),
+        "po_number": order.get("poNumber"),
         "created_at": order.get("createdAt"),
         "updated_at": order.get("updatedAt"),
         "processed_at": order.get("processedAt"),
@@ -72,6 +95,7 @@ def order_payload(state: ShopState, order: Record) -> dict[str, Any]:
         "taxes_included": order.get("taxesIncluded", False),
         "tags": ", ".join(order.get("tags") or []),
         "note": order.get("note"),
+        "note_attributes": [{"name": a["key"], "value": a["value"]} for a in order.get("customAttributes") or []],
         "source_name": order.get("sourceName"),
         "subtotal_price": _amount(order, "subtotalPriceSet"),
         "total_price": _amount(order, "totalPriceSet"),
@@ -81,6 +105,8 @@ def order_payload(state: ShopState, order: Record) -> dict[str, Any]:
         "current_subtotal_price": _amount(order, "currentSubtotalPriceSet"),
         "current_total_tax": _amount(order, "currentTotalTaxSet"),
         "total_outstanding": _amount(order, "totalOutstandingSet"),
+        "shipping_address": _address(order.get("shippingAddress")),
+        "billing_address": _address(order.get("billingAddress")),
         "customer": None if customer is None else {"id": _num(customer["id"]), "email": customer.get("email")},
         "line_items": [_line_item(line) for line in lines],
         "refunds": [{"id": _num(r), "admin_graphql_api_id": r} for r in order.get("refundIds") or []],

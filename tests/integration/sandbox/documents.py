@@ -393,6 +393,16 @@ mutation MarkPaid($id: ID!) {
 }
 """
 
+ORDER_UPDATE = """
+mutation OrderUpdate($input: OrderInput!) {
+  orderUpdate(input: $input) {
+    order { id email note phone poNumber tags updatedAt customAttributes { key value }
+      shippingAddress { firstName lastName address1 city provinceCode countryCodeV2 zip } }
+    userErrors { field message }
+  }
+}
+"""
+
 REFUND_CREATE = """
 mutation RefundCreate($input: RefundInput!, $key: String!) {
   refundCreate(input: $input) @idempotent(key: $key) {

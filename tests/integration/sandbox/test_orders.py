@@ -210,3 +210,54 @@ def test_updated_at_moves_on_every_change(client: Client, sandbox: Sandbox) -> N
     client.data(docs.ORDER_OPEN, {"id": order["id"]})
     stamps.append(sandbox.state.get(order["id"])["updatedAt"])
     assert stamps == sorted(stamps) and len(set(stamps)) == 3
+
+
+def test_order_update_overwrites_the_given_attributes_only(client: Client, sandbox: Sandbox) -> None:
+    order = _create(
+        client,
+        {"lineItems": [{"variantId": _variant(sandbox, 4)["id"], "quantity": 1}], "note": "old", "tags": ["a"]},
+    )
+    before = sandbox.state.get(order["id"])["updatedAt"]
+    address = {"firstName": "Ada", "lastName": "Byron", "address1": "1 Main St", "city": "Albany"}
+    changes = {
+        "id": order["id"],
+        "email": "ada@example.com",
+        "note": "call first",
+        "phone": "+15555550100",
+        "poNumber": "PO-42",
+        "tags": ["b", "c"],
+        "customAttributes": [{"key": "gift", "value": "yes"}],
+        "shippingAddress": {**address, "provinceCode": "NY", "countryCode": "US", "zip": "12207"},
+    }
+    result = client.data(docs.ORDER_UPDATE, {"input": changes})["orderUpdate"]
+    assert result["userErrors"] == []
+    updated = result["order"]
+    assert (updated["email"], updated["note"], updated["phone"]) == ("ada@example.com", "call first", "+15555550100")
+    assert updated["poNumber"] == "PO-42" and updated["tags"] == ["b", "c"]
+    assert updated["customAttributes"] == [{"key": "gift", "value": "yes"}]
+    assert updated["shippingAddress"] == {**address, "provinceCode": "NY", "countryCodeV2": "US", "zip": "12207"}
+    assert updated["updatedAt"] > before
+
+    # fields absent from the input stay; an explicit null clears
+    again = client.data(docs.ORDER_UPDATE, {"input": {"id": order["id"], "note": None}})["orderUpdate"]["order"]
+    assert again["note"] is None and again["email"] == "ada@example.com" and again["tags"] == ["b", "c"]
+    assert again["updatedAt"] > updated["updatedAt"]
+
+
+def test_order_update_refusals(client: Client, sandbox: Sandbox) -> None:
+    missing = client.data(docs.ORDER_UPDATE, {"input": {"id": "gid://shopify/Order/999999", "note": "x"}})
+    assert missing["orderUpdate"] == {
+        "order": None,
+        "userErrors": [{"field": ["id"], "message": "Order does not exist"}],
+    }
+    order = next(iter(sandbox.state.table("Order").values()))
+    metafields = [{"namespace": "erp", "key": "ref", "type": "single_line_text_field", "value": "1"}]
+    unmodelled = client.run(docs.ORDER_UPDATE, {"input": {"id": order["id"], "metafields": metafields}})
+    assert unmodelled["data"]["orderUpdate"] is None and "metafields" in unmodelled["errors"][0]["message"]
+    read_only = sandbox.shop.add_token(["read_orders"])
+    denied = client.run(docs.ORDER_UPDATE, {"input": {"id": order["id"], "note": "x"}}, token=read_only)
+    assert denied["data"]["orderUpdate"] is None
+    assert (
+        denied["errors"][0]["extensions"]["code"] == "ACCESS_DENIED"
+        and "write_orders" in denied["errors"][0]["message"]
+    )

@@ -254,6 +254,48 @@ def test_fulfilment_closing_and_reopening_send_orders_updated_only(box: Sandbox,
     assert closed["updated_at"] > fulfilled["updated_at"] and closed["admin_graphql_api_id"] == order["id"]
 
 
+def test_order_update_sends_one_orders_updated_with_the_new_values(box: Sandbox, receiver: Receiver) -> None:
+    client = _client(box)
+    order = _order(client, box)
+    _subscribe(client, "ORDERS_UPDATED", receiver.url)
+    _subscribe(client, "ORDERS_CREATE", receiver.url)
+    changes = {
+        "id": order["id"],
+        "email": "ops@example.com",
+        "note": "leave at the door",
+        "phone": "+15555550123",
+        "poNumber": "PO-7",
+        "tags": ["rush", "b2b"],
+        "customAttributes": [{"key": "dock", "value": "3"}],
+        "shippingAddress": {"firstName": "Bo", "address1": "2 Elm St", "city": "Ithaca", "countryCode": "US"},
+    }
+    result = client.data(docs.ORDER_UPDATE, {"input": changes})["orderUpdate"]
+    assert result["userErrors"] == []
+    assert box.shop.wait_webhooks_idle()
+    assert receiver.topics() == ["orders/updated"]
+    headers, body = receiver.calls[0]
+    _verify(headers, body)
+    sent = json.loads(body)
+    assert sent["admin_graphql_api_id"] == order["id"] and sent["updated_at"] == result["order"]["updatedAt"]
+    assert (sent["email"], sent["note"], sent["phone"], sent["po_number"]) == (
+        "ops@example.com",
+        "leave at the door",
+        "+15555550123",
+        "PO-7",
+    )
+    assert sent["tags"] == "rush, b2b" and sent["note_attributes"] == [{"name": "dock", "value": "3"}]
+    shipping = sent["shipping_address"]
+    assert (shipping["first_name"], shipping["address1"], shipping["city"], shipping["country_code"]) == (
+        "Bo",
+        "2 Elm St",
+        "Ithaca",
+        "US",
+    )
+    missing = client.data(docs.ORDER_UPDATE, {"input": {"id": "gid://shopify/Order/987654", "note": "x"}})
+    assert missing["orderUpdate"]["userErrors"] == [{"field": ["id"], "message": "Order does not exist"}]
+    assert box.shop.wait_webhooks_idle() and len(receiver.calls) == 1  # a refused update sends nothing
+
+
 def test_app_uninstalled_sends_the_shop_and_ends_the_subscriptions(box: Sandbox, receiver: Receiver) -> None:
     client = _client(box)
     _subscribe(client, "APP_UNINSTALLED", receiver.url)
@@ -356,3 +398,38 @@ def test_a_receiver_slower_than_the_timeout_is_a_failed_try(box: Sandbox, receiv
     assert box.shop.wait_webhooks_idle()
     (delivery,) = box.shop.webhook_deliveries()
     assert delivery["statuses"][0] == "timeout" and delivery["status"] == "delivered"
+
+
+def test_each_try_records_its_duration_and_the_delivery_its_times(box: Sandbox, receiver: Receiver) -> None:
+    client = _client(box)
+    _subscribe(client, "ORDERS_CREATE", receiver.url)
+    receiver.script = [500]
+    receiver.delay = 0.1
+    before = time.time()
+    _order(client, box)
+    assert box.shop.wait_webhooks_idle()
+    (delivery,) = box.shop.webhook_deliveries()
+    assert delivery["statuses"] == ["500", "200"] and len(delivery["durations_ms"]) == 2
+    assert all(100.0 <= ms < 5000.0 for ms in delivery["durations_ms"])  # the receiver sleeps 0.1 s per request
+    assert before <= delivery["queued_at"] < delivery["delivered_at"] <= time.time()
+    assert delivery["delivered_at"] - delivery["queued_at"] >= sum(delivery["durations_ms"]) / 1000.0
+
+
+def test_several_senders_deliver_in_parallel_none_lost_or_doubled(box: Sandbox, receiver: Receiver) -> None:
+    client = _client(box)
+    _subscribe(client, "ORDERS_CREATE", receiver.url)
+    box.shop.set_webhook_timing(scale=0.0005, senders=4)
+    receiver.delay = 0.2
+    receiver.script = [500, 503]  # two failed tries, retried by whichever sender is free
+    for _ in range(20):
+        _order(client, box)
+    assert box.shop.wait_webhooks_idle(timeout=30)
+    deliveries = box.shop.webhook_deliveries()
+    assert len(deliveries) == 20 and all(d["status"] == "delivered" for d in deliveries)
+    assert sum(d["attempts"] for d in deliveries) == 22 == len(receiver.calls)
+    accepted = [h["X-Shopify-Webhook-Id"] for h, _b in receiver.calls]
+    assert sorted(set(accepted)) == sorted(d["webhook_id"] for d in deliveries)  # every one arrived
+    assert len({h["X-Shopify-Event-Id"] for h, _b in receiver.calls}) == 20
+    span = max(d["delivered_at"] for d in deliveries) - min(d["queued_at"] for d in deliveries)
+    serial = sum(ms for d in deliveries for ms in d["durations_ms"]) / 1000.0
+    assert serial >= 22 * 0.2 and span < serial / 2  # one sender would need the sum of the tries (4.4 s)

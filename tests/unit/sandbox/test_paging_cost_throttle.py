@@ -65,6 +65,7 @@ def test_cost_model() -> None:
     )
     assert _cost("query($n: Int) { products(first: $n) { nodes { id } } }", {"n": 50}) == 52
     assert _cost('mutation { a: orderClose(input: {id: "x"}) { order { id } } }') == 10
+    assert _cost('mutation { orderUpdate(input: {id: "x", note: "n"}) { order { id tags } } }') == 10
     assert _cost("{ ...F } fragment F on QueryRoot { shop { id } }") == 1
 
 

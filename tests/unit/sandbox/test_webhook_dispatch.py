@@ -1,10 +1,14 @@
-"""The webhook queue without a network: the signature, the retry schedule, seeded drops, closing."""
+"""The webhook queue without a network: the signature, the retry schedule, seeded drops, closing, senders."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import time
+from collections.abc import Callable
+
+import pytest
 
 from shopops.sandbox.webhooks.dispatch import RETRY_DELAYS_S, WebhookHub, sign
 
@@ -52,3 +56,37 @@ def test_closing_abandons_what_is_queued() -> None:
     hub.close()
     assert hub.wait_idle(timeout=1)
     assert hub.deliveries()[0]["status"] in ("abandoned", "pending")
+
+
+def test_senders_grow_shrink_and_end_on_close() -> None:
+    hub = WebhookHub()
+    with pytest.raises(ValueError, match="at least 1"):
+        hub.set_timing(senders=0)
+    hub.set_timing(scale=1000.0, senders=3)  # a refused try waits hours for its retry: the senders idle
+    for n in range(3):
+        hub.enqueue("orders/create", "http://127.0.0.1:9/x", "s", b"{}", f"e{n}")
+    assert _eventually(lambda: len(hub._threads) == 3)
+    hub.set_timing(scale=1000.0, senders=1)
+    assert _eventually(lambda: len(hub._threads) == 1)
+    hub.close()
+    assert _eventually(lambda: not hub._threads)
+    assert not hub._heap
+
+
+def test_the_record_holds_timing_fields() -> None:
+    hub = WebhookHub()
+    hub.set_faults(drop=1.0)
+    before = time.time()
+    hub.enqueue("orders/create", "http://127.0.0.1:9/x", "s", b"{}", "e1")
+    (delivery,) = hub.deliveries()
+    assert delivery["durations_ms"] == [] and delivery["delivered_at"] is None
+    assert before <= delivery["queued_at"] <= time.time()
+
+
+def _eventually(check: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.01)
+    return check()
