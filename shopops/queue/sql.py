@@ -69,11 +69,14 @@ _CANDIDATES = """
     LIMIT {limit} {lock}
 """
 
+# {status} is ``+status`` on SQLite: without the unary plus its planner answers ``id IN (...) AND status IN
+# (...)`` by walking every ready entry in ix_job_queue_entry_claim (a cost that grows with the queue's depth:
+# 17 us a job at 20,000 entries, against 8 us by the ids' rowids)
 _CLAIM_IDS = """
 UPDATE job_queue_entry
 SET status = 'in_process', worker_id = {w}, claimed_at = {now}, scheduled_at = earliest_start_at,
     attempts = attempts + 1, progress = NULL, updated_at = {now}
-WHERE id IN ({ids}) AND status IN ('ready', 'waiting')
+WHERE id IN ({ids}) AND {status} IN ('ready', 'waiting')
 RETURNING {returning}
 """
 
@@ -174,7 +177,8 @@ class Statements:
         """The claim of ``count`` chosen ids (parameters i0, i1, ...)."""
         if count not in self._claim_ids:
             ids = ", ".join((f"%(i{n})s" if self.postgres else f":i{n}") for n in range(count))
-            self._claim_ids[count] = _render(_CLAIM_IDS, self.postgres, ids=ids, returning=_RETURNING)
+            status = "status" if self.postgres else "+status"
+            self._claim_ids[count] = _render(_CLAIM_IDS, self.postgres, ids=ids, status=status, returning=_RETURNING)
         return self._claim_ids[count]
 
     def open_logs(self, count: int) -> str:
