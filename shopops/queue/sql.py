@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 UTC = dt.UTC
@@ -17,6 +19,8 @@ UTC = dt.UTC
 # isoformat gives with a space and microseconds; it is twice as quick as strftime, and runs 4 times a job
 SQLITE_TIME_SEP = " "
 SQLITE_TIME_SPEC = "microseconds"
+_SQLITE_TIME_LEN = len("2026-01-01 00:00:00.000000")  # what isoformat gives before its "+00:00"
+_UTC_SUFFIX = "+00:00"  # fromisoformat(text + it) is 6 times as quick as fromisoformat(text).replace(tzinfo=UTC)
 
 ENTRY_COLUMNS = (
     "id",
@@ -149,6 +153,9 @@ def _render(template: str, postgres: bool, **extra: str) -> str:
     return template.format(**values)
 
 
+_encode = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
 class Statements:
     """The hot statements for one dialect, rendered once."""
 
@@ -172,6 +179,21 @@ class Statements:
         )
         self._claim_ids: dict[int, str] = {}
         self._open_logs: dict[int, str] = {}
+        self._positional: dict[str, tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]]] = {}
+
+    def bind(self, statement: str, params: Sequence[Mapping[str, Any]]) -> tuple[str, Sequence[Any]]:
+        """``statement`` and rows of named parameters for ``exec_driver_sql``: as they are on PostgreSQL; on
+        SQLite the statement with positional ``?`` and each row a tuple in their order. sqlite3 binds a named
+        parameter by looking its name up in the row's mapping, and that was a third of a batch's finish."""
+        if self.postgres:
+            return statement, params
+        found = self._positional.get(statement)
+        if found is None:
+            names = re.findall(r":(\w+)", statement)
+            getter = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+            found = self._positional[statement] = (re.sub(r":\w+", "?", statement), getter)
+        text, getter = found
+        return text, [getter(row) for row in params]
 
     def claim_ids(self, count: int) -> str:
         """The claim of ``count`` chosen ids (parameters i0, i1, ...)."""
@@ -194,7 +216,9 @@ class Statements:
         """A time as this dialect stores it."""
         if value is None or self.postgres:
             return value
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(SQLITE_TIME_SEP, SQLITE_TIME_SPEC)
+        if value.tzinfo is not UTC:  # the clock's own times are in UTC already: no conversion, no copy
+            value = value.astimezone(UTC)
+        return value.isoformat(SQLITE_TIME_SEP, SQLITE_TIME_SPEC)[:_SQLITE_TIME_LEN]
 
     def now(self, at: dt.datetime | None = None) -> dict[str, Any]:
         """The ``now`` parameter, the clock's or ``at`` (SQLite only: PostgreSQL uses its own clock)."""
@@ -202,19 +226,21 @@ class Statements:
 
     @staticmethod
     def json(value: Any) -> str | None:
-        """JSON text as JSONText stores it."""
-        return None if value is None else json.dumps(value, sort_keys=True, default=str)
+        """JSON text as JSONText stores it (``json.dumps(value, sort_keys=True, default=str)``, with the encoder
+        made once: dumps builds a new one on every call that passes options)."""
+        return None if value is None else _encode(value)
 
     def entry_row(self, row: Any) -> dict[str, Any]:
-        """A claimed row as the mapping JobEntry.from_row reads."""
-        out = dict(zip(ENTRY_COLUMNS, row[: len(ENTRY_COLUMNS)], strict=True))
+        """A claimed row as the mapping JobEntry.from_row reads (``row`` may carry more columns after them)."""
+        out = dict(zip(ENTRY_COLUMNS, row, strict=False))
         for name in _TIME_COLUMNS:
             value = out[name]
             if isinstance(value, str):
-                out[name] = dt.datetime.fromisoformat(value).replace(tzinfo=UTC)
+                out[name] = dt.datetime.fromisoformat(value + _UTC_SUFFIX)
             elif isinstance(value, dt.datetime) and value.tzinfo is None:
                 out[name] = value.replace(tzinfo=UTC)
-        out["parameters"] = json.loads(out["parameters"]) if out["parameters"] else {}
+        parameters = out["parameters"]
+        out["parameters"] = json.loads(parameters) if parameters and parameters != "{}" else {}
         out["recurring"] = bool(out["recurring"])
         out["stop_on_error"] = bool(out["stop_on_error"])
         return out

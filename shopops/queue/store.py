@@ -314,7 +314,7 @@ class QueueStore:
         sql = self.sql
         now = sql.now()
         ids: list[int] = []
-        for entry_id, category in conn.exec_driver_sql(sql.candidates, {"limit": limit, **now}):
+        for entry_id, category in conn.exec_driver_sql(*sql.bind(sql.candidates, [{"limit": limit, **now}])):
             if category is not None:
                 ids = ids or [entry_id]
                 break
@@ -323,7 +323,8 @@ class QueueStore:
             return []
         params = {f"i{n}": entry_id for n, entry_id in enumerate(ids)}
         rows = [
-            sql.entry_row(r) for r in conn.exec_driver_sql(sql.claim_ids(len(ids)), {"w": worker_id, **params, **now})
+            sql.entry_row(r)
+            for r in conn.exec_driver_sql(*sql.bind(sql.claim_ids(len(ids)), [{"w": worker_id, **params, **now}]))
         ]
         rows.sort(key=lambda r: (r["priority"], r["id"]))
         if not rows:
@@ -331,7 +332,9 @@ class QueueStore:
         taken = {f"i{n}": row["id"] for n, row in enumerate(rows)}
         logs = dict(
             (int(entry_id), int(log_id))
-            for log_id, entry_id in conn.exec_driver_sql(sql.open_logs(len(rows)), {"w": worker_id, **taken, **now})
+            for log_id, entry_id in conn.exec_driver_sql(
+                *sql.bind(sql.open_logs(len(rows)), [{"w": worker_id, **taken, **now}])
+            )
         )
         return [JobEntry.from_row(row, log_id=logs[row["id"]]) for row in rows]
 
@@ -376,25 +379,28 @@ class QueueStore:
         logs: list[dict[str, Any]] = []
         statuses: list[Status] = []
         now = utcnow()
+        stamp = self.sql.now(now)
         for item in done:
-            entry_values, log_values, status = self._finish_values(item, worker_id, now)
+            entry_values, log_values, status = self._finish_values(item, worker_id, now, stamp)
             entries.append(entry_values)
             statuses.append(status)
             if log_values is not None:
                 logs.append(log_values)
-        conn.exec_driver_sql(self.sql.finish_entry, entries)
+        conn.exec_driver_sql(*self.sql.bind(self.sql.finish_entry, entries))
         if logs:
-            conn.exec_driver_sql(self.sql.finish_log, logs)
+            conn.exec_driver_sql(*self.sql.bind(self.sql.finish_log, logs))
         self._after_finish(conn, list(done), statuses)
 
     def _finish_values(
-        self, item: Finished, worker_id: str, at: dt.datetime
+        self, item: Finished, worker_id: str, at: dt.datetime, now: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any] | None, Status]:
-        """The finish statements' parameters for one run, written at ``at`` (host clock; PostgreSQL uses its own)."""
+        """The finish statements' parameters for one run, written at ``at`` (host clock; PostgreSQL uses its own);
+        ``now`` is ``at`` as the statements' parameter, when the caller formatted it once for a batch."""
         sql = self.sql
         entry = item.entry
         values = next_state(entry, at, item.error)
-        now = sql.now(at)
+        if now is None:
+            now = sql.now(at)
         entry_values = {
             "status": values["status"],
             "next_start": sql.time(values.get("earliest_start_at")),
