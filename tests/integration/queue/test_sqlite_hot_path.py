@@ -3,10 +3,14 @@ not grow with the number of entries waiting."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import sqlalchemy as sa
 
 import shopops
 from shopops.queue.sql import Statements
+from shopops.store import tables as t
 
 
 def plan(ws: shopops.Workspace, sql: str, params: dict[str, object]) -> list[str]:
@@ -57,3 +61,38 @@ def test_the_claim_by_ids_still_skips_an_entry_that_is_no_longer_ready(tmp_path:
         assert [row[0] for row in rows] == [first.id]
     finally:
         ws.close()
+
+
+class _Lines(logging.Handler):
+    """Keeps each run line, with the entry's log status as the database had it when the line was written."""
+
+    def __init__(self, ws: shopops.Workspace) -> None:
+        super().__init__(logging.INFO)
+        self.ws = ws
+        self.seen: list[tuple[int, str | None]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        entry_id = int(record.getMessage().split(" ", 1)[0].lstrip("#"))
+        with self.ws.engine.connect() as conn:
+            status = conn.execute(
+                sa.select(t.job_queue_log_entry.c.status).where(t.job_queue_log_entry.c.entry_id == entry_id)
+            ).scalar()
+        self.seen.append((entry_id, status))
+
+
+def test_a_batch_of_quick_runs_prints_one_line_per_run_in_order_once_written(tmp_path: Path) -> None:
+    ws = shopops.open(f"sqlite:///{tmp_path}/q.db")
+    runs = logging.getLogger("shopops.runs")
+    lines = _Lines(ws)
+    level = runs.level
+    runs.addHandler(lines)
+    runs.setLevel(logging.INFO)
+    try:
+        ids = [ws.queue.enqueue("noop").id for _ in range(300)]
+        assert ws.queue.work(concurrency=1, timeout=60) == 300
+    finally:
+        runs.removeHandler(lines)
+        runs.setLevel(level)
+        ws.close()
+    assert [entry_id for entry_id, _ in lines.seen] == ids
+    assert {status for _, status in lines.seen} == {"success"}  # a line follows the write of its run
