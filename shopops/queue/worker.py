@@ -58,6 +58,8 @@ def run_line(entry: JobEntry, outcome: Outcome | None, error: str | None, second
         # short notes too (sync-orders' read path); long ones (bulk operation ids) stay in the log entry
         notes = [f"{k} {v}" for k, v in outcome.stats.items() if isinstance(v, str) and len(v) <= 40]
         line += f", {', '.join(counts + notes) or 'nothing'}, API cost {outcome.api_cost:g}"
+    if error is None and entry.recurrence is None:
+        return line  # a one-off success is finished: nothing comes next
     after = next_state(entry, now, error)
     start = after.get("earliest_start_at")
     if error is None:
@@ -135,7 +137,9 @@ class RunLines:
                         return
                 self._queue.popleft()
                 try:
-                    runs_log.log(level, "%s", run_line(entry, outcome, error, took, at))
+                    # what runs_log.log(level, line) does, less the look for its caller up the stack
+                    line = run_line(entry, outcome, error, took, at)
+                    runs_log.handle(runs_log.makeRecord(runs_log.name, level, __file__, 0, line, (), None, "write"))
                 except Exception:  # a line that cannot be written must not stop the others
                     log.debug("run line of entry %s failed", entry.id, exc_info=True)
         finally:
@@ -384,7 +388,8 @@ class Worker:
     def _execute(self, entry: JobEntry, slot: int, clock: float) -> float:
         """Run one entry that thread ``slot`` took off its batch (into ``_running``) at monotonic ``clock``,
         and queue its finish; the seconds it took."""
-        started = utcnow() + self._clock_offset
+        offset = self._clock_offset
+        started = utcnow() + offset if offset else utcnow()
         error: str | None = None
         tb: str | None = None
         outcome: Outcome | None = None
@@ -398,13 +403,13 @@ class Worker:
         with self._lock:
             self._running.pop(entry.id, None)
             self._run_started.pop(slot, None)
+            ended = utcnow()
             if entry.category:
                 # a categorised run is written at once, and its log keeps the database's own claim and finish
                 # times: those are what proves that no two runs of a category overlapped
                 self._pending.append(Finished(entry, outcome, error, tb, None, None))
             else:
-                ended = utcnow() + self._clock_offset
-                self._pending.append(Finished(entry, outcome, error, tb, started, ended))
+                self._pending.append(Finished(entry, outcome, error, tb, started, ended + offset if offset else ended))
             self.runs += 1
         if self.threads > 1:
             # an idle sibling writes this run at once (and frees its category) while this thread goes on
@@ -412,7 +417,7 @@ class Worker:
         took = time.monotonic() - clock
         level = logging.WARNING if error else logging.INFO
         if runs_log.isEnabledFor(level):  # the line costs more than a quick run: built only when shown
-            self._lines.add(level, entry, outcome, error, took, utcnow())
+            self._lines.add(level, entry, outcome, error, took, ended)
         if self.on_finish is not None:
             self.on_finish(entry, error)
         return took
