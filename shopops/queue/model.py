@@ -40,7 +40,7 @@ class LogStatus(enum.StrEnum):
     ERROR = "error"
 
 
-_STATUSES = {status.value: status for status in Status}  # a dict look-up, a tenth of Status(value)
+STATUS_BY_VALUE = {status.value: status for status in Status}  # a dict look-up: a tenth of Status(value)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class JobEntry:
             description=row["description"] or "",
             category=row["category_code"],
             priority=row["priority"],
-            status=_STATUSES[row["status"]],
+            status=STATUS_BY_VALUE[row["status"]],
             earliest_start_at=row["earliest_start_at"],
             expiration_at=row["expiration_at"],
             recurrence=Recurrence.from_columns(row) if row.get("recurring") else None,

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from shopops.queue.model import STATUS_BY_VALUE, JobEntry
+
 UTC = dt.UTC
 # SQLAlchemy's DateTime text on SQLite (YYYY-MM-DD HH:MM:SS.ffffff, ordered as text, naive UTC) is what
 # isoformat gives with a space and microseconds; it is twice as quick as strftime, and runs 4 times a job
@@ -49,6 +51,7 @@ ENTRY_COLUMNS = (
     "stop_on_error",
 )
 _TIME_COLUMNS = {"earliest_start_at", "expiration_at", "scheduled_at"}
+_ENTRY_WIDTH = len(ENTRY_COLUMNS)
 _RETURNING = ", ".join(ENTRY_COLUMNS)
 
 _CANDIDATE = """
@@ -229,6 +232,63 @@ class Statements:
         """JSON text as JSONText stores it (``json.dumps(value, sort_keys=True, default=str)``, with the encoder
         made once: dumps builds a new one on every call that passes options)."""
         return None if value is None else _encode(value)
+
+    def entry(self, row: Sequence[Any], log_id: int | None = None) -> JobEntry:
+        """A claimed row (ENTRY_COLUMNS in order, maybe more after them) as a JobEntry, without the mapping
+        ``entry_row`` builds first: a batch converts hundreds of them. A recurring entry goes the long way."""
+        (
+            entry_id,
+            report,
+            shop,
+            parameters,
+            description,
+            category,
+            priority,
+            status,
+            earliest_start_at,
+            expiration_at,
+            recurring,
+            *_recurrence,
+            max_attempts,
+            attempts,
+            rerun_delay_s,
+            worker_id,
+            scheduled_at,
+            last_error,
+            stop_on_error,
+        ) = row[:_ENTRY_WIDTH]
+        if recurring:
+            return JobEntry.from_row(self.entry_row(row), log_id=log_id)
+        return JobEntry(
+            entry_id,
+            report,
+            shop,
+            json.loads(parameters) if parameters and parameters != "{}" else {},
+            description or "",
+            category,
+            priority,
+            STATUS_BY_VALUE[status],
+            self._read_time(earliest_start_at),
+            self._read_time(expiration_at),
+            None,
+            max_attempts,
+            attempts,
+            rerun_delay_s,
+            worker_id,
+            self._read_time(scheduled_at),
+            last_error,
+            bool(stop_on_error),
+            log_id,
+        )
+
+    @staticmethod
+    def _read_time(value: Any) -> Any:
+        """A stored time as an aware UTC datetime (SQLite hands back text, PostgreSQL maybe a naive datetime)."""
+        if isinstance(value, str):
+            return dt.datetime.fromisoformat(value + _UTC_SUFFIX)
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
     def entry_row(self, row: Any) -> dict[str, Any]:
         """A claimed row as the mapping JobEntry.from_row reads (``row`` may carry more columns after them)."""

@@ -127,15 +127,17 @@ class RunLines:
         if not self._queue or not self._writing.acquire(blocking=False):
             return
         try:
-            while self._queue:
-                level, entry, outcome, error, took, at = self._queue[0]
-                with self._lock:
-                    left = self._stored.pop(entry.id, 0)
+            due = []
+            with self._lock:
+                while self._queue:
+                    entry_id = self._queue[0][1].id
+                    left = self._stored.pop(entry_id, 0)
                     if left > 1:
-                        self._stored[entry.id] = left - 1
+                        self._stored[entry_id] = left - 1
                     elif not left and not every:
-                        return
-                self._queue.popleft()
+                        break
+                    due.append(self._queue.popleft())
+            for level, entry, outcome, error, took, at in due:
                 try:
                     # what runs_log.log(level, line) does, less the look for its caller up the stack
                     line = run_line(entry, outcome, error, took, at)

@@ -57,3 +57,34 @@ def test_every_hot_sqlite_statement_binds_positionally() -> None:
         text, _ = sql.bind(statement, [])
         assert ":" not in text.replace("::", ""), text
         assert text.count("?") >= 1
+
+
+def _claimed_row(**changes: object) -> list[object]:
+    from shopops.queue.sql import ENTRY_COLUMNS
+
+    values: dict[str, object] = dict.fromkeys(ENTRY_COLUMNS)
+    values.update(id=7, report="noop", parameters='{"n": 1}', description=None, priority=2000, status="in_process")
+    values.update(earliest_start_at="2026-12-04 14:00:00.123456", scheduled_at="2026-12-04 14:00:00.123456")
+    values.update(recurring=0, max_attempts=3, attempts=1, rerun_delay_s=0, worker_id="w", stop_on_error=0)
+    values.update(changes)
+    return [*values.values(), 99]  # a claim's row may carry more columns (the log id) after the entry's
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{}, {"parameters": "{}", "category_code": "SHOP", "expiration_at": "2026-12-05 00:00:00.000000"}],
+)
+def test_a_claimed_row_becomes_the_same_entry_by_the_short_way(changes: dict[str, object]) -> None:
+    from shopops.queue.model import JobEntry
+
+    sql = Statements(postgres=False)
+    row = _claimed_row(**changes)
+    short, long = sql.entry(row, 3), JobEntry.from_row(sql.entry_row(row), log_id=3)
+    assert short == long and short.log_id == long.log_id == 3
+    assert short.earliest_start_at.tzinfo is not None and short.description == ""
+
+
+def test_a_recurring_row_keeps_its_recurrence() -> None:
+    sql = Statements(postgres=False)
+    entry = sql.entry(_claimed_row(recurring=1, every_minutes=15, timezone="UTC"), 3)
+    assert entry.recurrence is not None and entry.recurrence.every_minutes == 15
