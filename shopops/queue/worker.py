@@ -255,9 +255,10 @@ class Worker:
             self._batches[slot] = batch
         size = 0  # the last claim's size; 0: idle, the next claim takes one entry
         slowest = 0.0  # the slowest run since the last claim
+        seen = 0  # the wake-up generation before the last look for work
         while not self._stopping.is_set():
-            seen = self.wakeup.generation
             if not batch:
+                seen = self.wakeup.generation
                 done = self._take_pending(0.0)
                 size, slowest = next_batch_size(size, slowest), 0.0
                 try:
