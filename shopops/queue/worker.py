@@ -122,9 +122,9 @@ class RunLines:
                 self._stored.update(item.entry.id for item in done)
 
     def write(self, *, every: bool = False) -> None:
-        """Write the queued lines of written runs, oldest first (``every``: all of them, on the way out); at
-        once if another thread is writing them already."""
-        if not self._queue or not self._writing.acquire(blocking=False):
+        """Write the queued lines of written runs, oldest first; at once if another thread is writing them
+        already. ``every``: all of them, after the thread writing now if any (on the way out)."""
+        if not self._queue or not self._writing.acquire(blocking=every):
             return
         try:
             due = []
