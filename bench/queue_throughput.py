@@ -310,6 +310,29 @@ def spawn_worker(url: str, threads: int, *, until_idle: bool, poll_s: float | No
     return subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+def read_all(procs: list[subprocess.Popen[str]], timeout_s: float) -> list[str]:
+    """Wait for every process, reading all their stderr pipes at once (a thread each), and return what each
+    wrote; a process still running after ``timeout_s`` is killed. Read one after the other, a worker whose
+    pipe nobody read yet would block on a full pipe (64 KiB: ~900 run lines) while holding claimed entries,
+    and the one being read would wait for those entries forever before it counts as idle."""
+    outputs = [""] * len(procs)
+    deadline = time.monotonic() + timeout_s
+
+    def drain(i: int, proc: subprocess.Popen[str]) -> None:
+        try:
+            _, outputs[i] = proc.communicate(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, outputs[i] = proc.communicate()
+
+    readers = [threading.Thread(target=drain, args=(i, proc), daemon=True) for i, proc in enumerate(procs)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    return outputs
+
+
 def last_line(stderr: str) -> str:
     """The last non-empty line a process wrote, shortened."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
@@ -367,14 +390,7 @@ def shopops_throughput(
         startup = time.perf_counter() - spawned
         shopops_release(url)
         released = time.perf_counter()
-        outputs = []
-        for proc in workers:
-            try:
-                _, err = proc.communicate(timeout=DRAIN_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, err = proc.communicate()
-            outputs.append(err)
+        outputs = read_all(workers, DRAIN_TIMEOUT_S)
         result.wall_s = time.perf_counter() - released
         result.runs, result.dups, result.failed, result.span_s = shopops_log_figures(url)
         split = "/".join(runs_reported(err) for err in outputs)

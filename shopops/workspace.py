@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import traceback
@@ -27,6 +28,8 @@ from shopops.sync.clients import client_for
 from shopops.sync.context import RunContext, RunResult
 from shopops.sync.registry import REGISTRY, ReportRegistry, ReportSpec
 from shopops.sync.reports import BUILTIN_REPORTS
+
+SYNC_LOG = logging.getLogger("shopops.sync")
 
 
 class Workspace:
@@ -144,8 +147,9 @@ class Workspace:
             spec = self.registry.get(entry.report)
         except NotFound as exc:
             raise UnknownReport(str(exc)) from None
-        ctx = self._context(spec, entry.shop, dict(entry.parameters), progress)
-        spec.function(ctx, spec.typed_params(dict(entry.parameters)))
+        # _context and typed_params each make their own copy of the parameters
+        ctx = self._context(spec, entry.shop, entry.parameters, progress)
+        spec.function(ctx, spec.typed_params(entry.parameters))
         return self._outcome(ctx)
 
     def _context(self, spec: ReportSpec, shop: str | None, params: Mapping[str, Any], progress: Any) -> RunContext:
@@ -160,6 +164,7 @@ class Workspace:
             report=spec.name,
             progress=progress,
             client_factory=(lambda: client_for(shop_obj)) if shop_obj is not None else None,
+            log=SYNC_LOG,  # RunContext's default, without a look-up under logging's lock every run
         )
 
     @staticmethod

@@ -40,6 +40,9 @@ class LogStatus(enum.StrEnum):
     ERROR = "error"
 
 
+STATUS_BY_VALUE = {status.value: status for status in Status}  # a dict look-up: a tenth of Status(value)
+
+
 @dataclass(frozen=True)
 class JobEntry:
     """One job queue entry as stored; prints as a sentence a person can read."""
@@ -75,10 +78,10 @@ class JobEntry:
             description=row["description"] or "",
             category=row["category_code"],
             priority=row["priority"],
-            status=Status(row["status"]),
+            status=STATUS_BY_VALUE[row["status"]],
             earliest_start_at=row["earliest_start_at"],
             expiration_at=row["expiration_at"],
-            recurrence=Recurrence.from_columns(dict(row)),
+            recurrence=Recurrence.from_columns(row) if row.get("recurring") else None,
             max_attempts=row["max_attempts"],
             attempts=row["attempts"],
             rerun_delay_s=row["rerun_delay_s"],

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shopops.errors import ConfigError
@@ -154,17 +156,17 @@ class Recurrence:
         }
 
     @classmethod
-    def from_columns(cls, row: dict[str, object]) -> Recurrence | None:
+    def from_columns(cls, row: Mapping[str, Any]) -> Recurrence | None:
         """The recurrence stored on an entry row, or None for a one-off entry."""
         if not row.get("recurring"):
             return None
         start, end = row.get("starting_time"), row.get("ending_time")
         return cls(
-            every_minutes=row.get("every_minutes"),  # type: ignore[arg-type]
-            weekdays=row.get("weekdays"),  # type: ignore[arg-type]
+            every_minutes=row.get("every_minutes"),
+            weekdays=row.get("weekdays"),
             between=(str(start), str(end)) if start and end else None,
             at=str(start) if start and not end else None,
-            date_formula=row.get("date_formula"),  # type: ignore[arg-type]
+            date_formula=row.get("date_formula"),
             tz=str(row.get("timezone") or "UTC"),
         )
 

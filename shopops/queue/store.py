@@ -37,8 +37,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from shopops.queue import maintenance
-from shopops.queue.model import JobEntry, LogStatus, Outcome, Status, next_state
-from shopops.queue.sql import Statements
+from shopops.queue.model import STATUS_BY_VALUE, JobEntry, LogStatus, Outcome, Status, next_state
+from shopops.queue.sql import ENTRY_COLUMNS, Statements
 from shopops.store import tables as t
 from shopops.store.types import UTCDateTime, utcnow
 
@@ -49,6 +49,7 @@ E = t.job_queue_entry
 L = t.job_queue_log_entry
 W = t.job_queue_worker
 CLAIMABLE = (Status.READY.value, Status.WAITING.value)
+_ID, _PRIORITY = ENTRY_COLUMNS.index("id"), ENTRY_COLUMNS.index("priority")  # in a claimed row
 
 
 @dataclass
@@ -328,7 +329,7 @@ class QueueStore:
         sql = self.sql
         now = sql.now()
         ids: list[int] = []
-        for entry_id, category in conn.exec_driver_sql(sql.candidates, {"limit": limit, **now}):
+        for entry_id, category in conn.exec_driver_sql(*sql.bind(sql.candidates, [{"limit": limit, **now}])):
             if category is not None:
                 ids = ids or [entry_id]
                 break
@@ -336,18 +337,14 @@ class QueueStore:
         if not ids:
             return []
         params = {f"i{n}": entry_id for n, entry_id in enumerate(ids)}
-        rows = [
-            sql.entry_row(r) for r in conn.exec_driver_sql(sql.claim_ids(len(ids)), {"w": worker_id, **params, **now})
-        ]
-        rows.sort(key=lambda r: (r["priority"], r["id"]))
-        if not rows:
+        claimed = conn.exec_driver_sql(*sql.bind(sql.claim_ids(len(ids)), [{"w": worker_id, **params, **now}])).all()
+        if not claimed:
             return []
-        taken = {f"i{n}": row["id"] for n, row in enumerate(rows)}
-        logs = dict(
-            (int(entry_id), int(log_id))
-            for log_id, entry_id in conn.exec_driver_sql(sql.open_logs(len(rows)), {"w": worker_id, **taken, **now})
-        )
-        return [JobEntry.from_row(row, log_id=logs[row["id"]]) for row in rows]
+        rows = sorted(claimed, key=lambda r: (r[_PRIORITY], r[_ID]))
+        taken = {f"i{n}": row[_ID] for n, row in enumerate(rows)}
+        opened = conn.exec_driver_sql(*sql.bind(sql.open_logs(len(rows)), [{"w": worker_id, **taken, **now}])).all()
+        logs = {int(entry_id): int(log_id) for log_id, entry_id in opened}
+        return [sql.entry(row, logs[row[_ID]]) for row in rows]
 
     def release(self, entries: Sequence[JobEntry], worker_id: str) -> None:
         """Give back claimed entries that never started: ready again, the attempt not counted, no log."""
@@ -390,48 +387,54 @@ class QueueStore:
         logs: list[dict[str, Any]] = []
         statuses: list[Status] = []
         now = utcnow()
+        stamp = self.sql.now(now)
         for item in done:
-            entry_values, log_values, status = self._finish_values(item, worker_id, now)
+            entry_values, log_values, status = self._finish_values(item, worker_id, now, stamp)
             entries.append(entry_values)
             statuses.append(status)
             if log_values is not None:
                 logs.append(log_values)
-        conn.exec_driver_sql(self.sql.finish_entry, entries)
+        conn.exec_driver_sql(*self.sql.bind(self.sql.finish_entry, entries))
         if logs:
-            conn.exec_driver_sql(self.sql.finish_log, logs)
+            conn.exec_driver_sql(*self.sql.bind(self.sql.finish_log, logs))
         self._after_finish(conn, list(done), statuses)
 
     def _finish_values(
-        self, item: Finished, worker_id: str, at: dt.datetime
+        self, item: Finished, worker_id: str, at: dt.datetime, now: dict[str, Any] | None = None
     ) -> tuple[dict[str, Any], dict[str, Any] | None, Status]:
-        """The finish statements' parameters for one run, written at ``at`` (host clock; PostgreSQL uses its own)."""
+        """The finish statements' parameters for one run, written at ``at`` (host clock; PostgreSQL uses its own);
+        ``now`` is ``at`` as the statements' parameter, when the caller formatted it once for a batch."""
         sql = self.sql
         entry = item.entry
-        values = next_state(entry, at, item.error)
-        now = sql.now(at)
+        error = item.error
+        values = next_state(entry, at, error)
+        if now is None:
+            now = sql.now(at)
+        next_start = values.get("earliest_start_at")
         entry_values = {
             "status": values["status"],
-            "next_start": sql.time(values.get("earliest_start_at")),
+            "next_start": None if next_start is None else sql.time(next_start),
             "attempts": values.get("attempts"),
             "last_error": values.get("last_error"),
             "id": entry.id,
             "w": worker_id,
-            **now,
         }
+        entry_values.update(now)
         log_values = None
         if entry.log_id is not None:
+            outcome = item.outcome
             log_values = {
-                "status": LogStatus.ERROR.value if item.error else LogStatus.SUCCESS.value,
-                "error": item.error,
+                "status": LogStatus.ERROR.value if error else LogStatus.SUCCESS.value,
+                "error": error,
                 "traceback": item.traceback,
-                "stats": sql.json(item.outcome.stats if item.outcome else None),
-                "api_cost": item.outcome.api_cost if item.outcome else None,
+                "stats": None if outcome is None else sql.json(outcome.stats),
+                "api_cost": None if outcome is None else outcome.api_cost,
                 "log_id": entry.log_id,
                 "started": sql.time(item.started_at),
                 "ended": sql.time(item.ended_at),
-                **now,
             }
-        return entry_values, log_values, Status(values["status"])
+            log_values.update(now)
+        return entry_values, log_values, STATUS_BY_VALUE[values["status"]]
 
     def _after_finish(self, conn: Connection, done: Sequence[Finished], statuses: Sequence[Status]) -> None:
         """Free the categories of finished runs; wake idle workers when something became claimable

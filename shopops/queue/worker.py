@@ -15,8 +15,8 @@ import threading
 import time
 import traceback
 import uuid
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
 
 from shopops.queue.model import Executor, JobEntry, Outcome, Status, next_state
 from shopops.queue.outages import log_failure
@@ -33,7 +33,8 @@ LOST_AFTER_S = 30.0
 GRACE_S = 30.0
 PROGRESS_EVERY_S = 1.0
 FAST_RUN_S = 0.005  # runs quicker than this are claimed and written in batches
-MAX_BATCH = 64
+MAX_BATCH = 256
+QUICKEST_RUN_S = 0.000_01  # a run counts as taking at least this long when sizing a batch
 FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written, a claimed one to start
 IDLE_RETRY_HORIZON_S = 60.0
 LISTEN_SLICE_S = 1.0  # a wake from inside the process interrupts the listening thread; this is a backstop
@@ -57,6 +58,8 @@ def run_line(entry: JobEntry, outcome: Outcome | None, error: str | None, second
         # short notes too (sync-orders' read path); long ones (bulk operation ids) stay in the log entry
         notes = [f"{k} {v}" for k, v in outcome.stats.items() if isinstance(v, str) and len(v) <= 40]
         line += f", {', '.join(counts + notes) or 'nothing'}, API cost {outcome.api_cost:g}"
+    if error is None and entry.recurrence is None:
+        return line  # a one-off success is finished: nothing comes next
     after = next_state(entry, now, error)
     start = after.get("earliest_start_at")
     if error is None:
@@ -71,9 +74,78 @@ def run_line(entry: JobEntry, outcome: Outcome | None, error: str | None, second
     return f"{line} ({then}): {first[:300]}"
 
 
+def next_batch_size(size: int, slowest: float) -> int:
+    """How many entries to claim next, after a batch of ``size`` whose slowest run took ``slowest`` seconds.
+
+    Quick runs are claimed and written in batches, so that a worker pays one commit for many of them: the
+    size doubles while every run is quicker than FAST_RUN_S, up to MAX_BATCH, but only as far as runs that
+    quick finish within FLUSH_AFTER_S, so that a claimed entry still starts within that long of its claim
+    (and other workers get their share of a short queue). One slow run drops back to one entry at a time.
+    ``size`` 0 means the worker was idle: the next claim takes one entry.
+    """
+    if size < 1 or slowest >= FAST_RUN_S:
+        return 1
+    return max(1, min(size * 2, MAX_BATCH, int(FLUSH_AFTER_S / max(slowest, QUICKEST_RUN_S))))
+
+
 def new_worker_id() -> str:
     """host:pid:random, unique even when a pid is reused."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class RunLines:
+    """The one line per run, each written once its run is (so a line never says more than the database
+    knows), in bursts: by the thread that wrote a batch's finishes, right after it, and so at most
+    FLUSH_AFTER_S after the run.
+
+    A line written at once after each quick run cost a third of its cycle when stderr is a pipe: every write
+    woke the reader. Written together, the lines of a batch wake it about once. They keep the order of the
+    runs: one thread writes at a time, and a line waits for the lines of the runs before it.
+    """
+
+    def __init__(self) -> None:
+        self._queue: deque[tuple[int, JobEntry, Outcome | None, str | None, float, dt.datetime]] = deque()
+        self._stored: Counter[int] = Counter()  # entry id: runs of it whose finish is written, line not yet
+        self._lock = threading.Lock()
+        self._writing = threading.Lock()
+
+    def add(
+        self, level: int, entry: JobEntry, outcome: Outcome | None, error: str | None, took: float, at: dt.datetime
+    ) -> None:
+        """Queue one run's line (a deque's append: safe from any thread)."""
+        self._queue.append((level, entry, outcome, error, took, at))
+
+    def stored(self, done: Sequence[Finished]) -> None:
+        """These runs' finishes are written: their lines may go."""
+        if done:
+            with self._lock:
+                self._stored.update(item.entry.id for item in done)
+
+    def write(self, *, every: bool = False) -> None:
+        """Write the queued lines of written runs, oldest first; at once if another thread is writing them
+        already. ``every``: all of them, after the thread writing now if any (on the way out)."""
+        if not self._queue or not self._writing.acquire(blocking=every):
+            return
+        try:
+            due = []
+            with self._lock:
+                while self._queue:
+                    entry_id = self._queue[0][1].id
+                    left = self._stored.pop(entry_id, 0)
+                    if left > 1:
+                        self._stored[entry_id] = left - 1
+                    elif not left and not every:
+                        break
+                    due.append(self._queue.popleft())
+            for level, entry, outcome, error, took, at in due:
+                try:
+                    # what runs_log.log(level, line) does, less the look for its caller up the stack
+                    line = run_line(entry, outcome, error, took, at)
+                    runs_log.handle(runs_log.makeRecord(runs_log.name, level, __file__, 0, line, (), None, "write"))
+                except Exception:  # a line that cannot be written must not stop the others
+                    log.debug("run line of entry %s failed", entry.id, exc_info=True)
+        finally:
+            self._writing.release()
 
 
 class Worker:
@@ -113,6 +185,7 @@ class Worker:
         self._clock_offset = store.clock_offset()
         self._channel: PostgresChannel | None = None
         self._heart: threading.Thread | None = None
+        self._lines = RunLines()
         self.runs = 0
 
     # --- life cycle ------------------------------------------------------------------------------------
@@ -145,12 +218,15 @@ class Worker:
         deadline = time.monotonic() + grace_s
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
-        self.store.settle(self.id, self._take_pending(0.0), 0)
+        done = self._take_pending(0.0)
+        self.store.settle(self.id, done, 0)
+        self._lines.stored(done)
         with self._lock:
             left = list(self._running.values())
         for entry in left:
             self.store.hand_back(entry, self.id, f"handed back: worker {self.id} stopped after a {grace_s:g}s grace")
             log.warning("entry %s handed back on shutdown", entry.id)
+        self._lines.write(every=True)
         if self._channel is not None:
             self._channel.close()
         unsubscribe(self.store.engine, self.wakeup)
@@ -177,11 +253,14 @@ class Worker:
         batch: deque[JobEntry] = deque()
         with self._lock:
             self._batches[slot] = batch
-        size = 1
+        size = 0  # the last claim's size; 0: idle, the next claim takes one entry
+        slowest = 0.0  # the slowest run since the last claim
+        seen = 0  # the wake-up generation before the last look for work
         while not self._stopping.is_set():
-            seen = self.wakeup.generation
             if not batch:
+                seen = self.wakeup.generation
                 done = self._take_pending(0.0)
+                size, slowest = next_batch_size(size, slowest), 0.0
                 try:
                     claimed = self.store.settle(self.id, done, size)
                 except Exception as exc:
@@ -191,14 +270,17 @@ class Worker:
                     continue
                 with self._lock:
                     batch.extend(claimed)
+                self._lines.stored(done)
+                self._lines.write()
                 if any(f.entry.category for f in done):
                     self.wakeup.notify()  # a sibling thread may wait for one of these categories
             with self._lock:
                 entry = batch.popleft() if batch else None
                 if entry is not None:
-                    self._run_started[slot] = time.monotonic()
+                    clock = self._run_started[slot] = time.monotonic()
+                    self._running[entry.id] = entry
             if entry is None:
-                size = 1
+                size, slowest = 0, 0.0
                 if self.until_idle and self._idle():
                     self._stopping.set()
                     self.wakeup.notify()
@@ -208,19 +290,25 @@ class Worker:
                     with self._lock:
                         batch.append(heard)
                 continue
-            took = self._execute(entry)
-            with self._lock:
-                self._run_started.pop(slot, None)
-            # grow the batch while runs are quick; one slow run drops back to one entry at a time
-            size = min(size * 2, MAX_BATCH) if took < FAST_RUN_S else 1
+            slowest = max(slowest, self._execute(entry, slot, clock))
         try:
             with self._lock:
                 left = list(batch)
                 batch.clear()
             self.store.release(left, self.id)  # claimed with the last batch, never started
-            self.store.settle(self.id, self._take_pending(0.0), 0)
         except Exception:  # the janitor recovers whatever could not be written
+            log.exception("worker %s could not give back its last batch on the way out", self.id)
+        self._settle_quietly(self._take_pending(0.0))
+        self._lines.write()
+
+    def _settle_quietly(self, done: list[Finished]) -> None:
+        """Write these runs' finishes on the way out; a failure is logged (the janitor recovers them)."""
+        try:
+            self.store.settle(self.id, done, 0)
+        except Exception:
             log.exception("worker %s could not write its last runs on the way out", self.id)
+        else:
+            self._lines.stored(done)
 
     def _take_pending(self, older_than_s: float) -> list[Finished]:
         cutoff = time.monotonic() - older_than_s
@@ -252,9 +340,11 @@ class Worker:
                     self.store.release(released, self.id)
                 if done:
                     self.store.settle(self.id, done, 0)
+                    self._lines.stored(done)
             except Exception as exc:
                 self._put_back(done)
                 log_failure(log, "flushing finished runs failed", exc)
+            self._lines.write()
             if released or done:
                 self.wakeup.notify()
 
@@ -298,11 +388,11 @@ class Worker:
     def _idle(self) -> bool:
         return self.busy == 0 and not self.store.has_pending_work(IDLE_RETRY_HORIZON_S)
 
-    def _execute(self, entry: JobEntry) -> float:
-        """Run one entry and queue its finish; the seconds it took."""
-        with self._lock:
-            self._running[entry.id] = entry
-        started, clock = utcnow() + self._clock_offset, time.monotonic()
+    def _execute(self, entry: JobEntry, slot: int, clock: float) -> float:
+        """Run one entry that thread ``slot`` took off its batch (into ``_running``) at monotonic ``clock``,
+        and queue its finish; the seconds it took."""
+        offset = self._clock_offset
+        started = utcnow() + offset if offset else utcnow()
         error: str | None = None
         tb: str | None = None
         outcome: Outcome | None = None
@@ -315,22 +405,22 @@ class Worker:
                 self._stopping.set()
         with self._lock:
             self._running.pop(entry.id, None)
+            self._run_started.pop(slot, None)
+            ended = utcnow()
             if entry.category:
                 # a categorised run is written at once, and its log keeps the database's own claim and finish
                 # times: those are what proves that no two runs of a category overlapped
                 self._pending.append(Finished(entry, outcome, error, tb, None, None))
             else:
-                ended = utcnow() + self._clock_offset
-                self._pending.append(Finished(entry, outcome, error, tb, started, ended))
+                self._pending.append(Finished(entry, outcome, error, tb, started, ended + offset if offset else ended))
             self.runs += 1
-        self.wakeup.notify()  # a sibling thread may be waiting for this entry's category
+        if self.threads > 1:
+            # an idle sibling writes this run at once (and frees its category) while this thread goes on
+            self.wakeup.notify()
         took = time.monotonic() - clock
         level = logging.WARNING if error else logging.INFO
-        if runs_log.isEnabledFor(level):  # the line costs more than a quick run: build it only when shown
-            try:
-                runs_log.log(level, "%s", run_line(entry, outcome, error, took, utcnow()))
-            except Exception:  # a line that cannot be written must not cost the run
-                log.debug("run line of entry %s failed", entry.id, exc_info=True)
+        if runs_log.isEnabledFor(level):  # the line costs more than a quick run: built only when shown
+            self._lines.add(level, entry, outcome, error, took, ended)
         if self.on_finish is not None:
             self.on_finish(entry, error)
         return took
