@@ -15,7 +15,8 @@ Per backend (a fresh SQLite file, or a scratch PostgreSQL database), as ops woul
 
 1. Latency: ``--orders`` orders one after another; from just before ``orderCreate`` to the moment the
    sales document is in the ERP (the database polled every 5 ms). Also each delivery's acknowledgement.
-2. Burst: ``--burst-orders`` orders, each created and changed twice (``orderUpdate``), spread over
+2. Burst: ``--burst-orders`` orders, each created and changed twice (``orderUpdate``; the creates over the
+   first half, each change a quarter of the span after the last), over
    ``--burst-seconds``: 4 deliveries an order (orders/create and orders/updated on create, orders/updated
    on each change); a tenth dropped and a tenth duplicated by the sandbox. Printed: the deliveries and their
    acknowledgement p50/p95/max, the runs the events became, the orders the ERP is behind on once the
@@ -243,6 +244,23 @@ class Bench:
         query = sa.select(sa.func.count()).select_from(L)
         return self.count(query.where(L.c.report == "sync-orders", L.c.description.like("%from webhooks%")))
 
+    def webhook_work(self, skip: int) -> dict[str, float]:
+        """The webhook runs after the first ``skip``: orders read, API points, seconds running."""
+        L = t.job_queue_log_entry
+        query = (
+            sa.select(L.c.stats, L.c.api_cost, L.c.started_at, L.c.ended_at)
+            .where(L.c.report == "sync-orders", L.c.description.like("%from webhooks%"))
+            .order_by(L.c.id)
+            .offset(skip)
+        )
+        out = {"read": 0.0, "points": 0.0, "seconds": 0.0}
+        with self.ws.engine.connect() as conn:
+            for stats, cost, started, ended in conn.execute(query):
+                out["read"] += (stats or {}).get("read", 0)
+                out["points"] += cost or 0.0
+                out["seconds"] += (ended - started).total_seconds() if ended and started else 0.0
+        return out
+
     # --- 1. latency ----------------------------------------------------------------------------------
 
     def latency(self, count: int) -> tuple[list[float], list[float]]:
@@ -275,17 +293,33 @@ class Bench:
         lock = threading.Lock()
         started = time.time()
 
-        def one(n: int) -> None:
-            due = started + seconds * n / orders
-            time.sleep(max(0.0, due - time.time()))
-            order_id = self.create_order(10_000 + n)
-            with lock:
-                made.append(order_id)
-            self.update_order(order_id, "packed")
-            self.update_order(order_id, "packed, gift wrap")
+        # creates over the first half of the span, each order's two changes a quarter and a half of the span
+        # after its create: every change is its own event, so a dropped one leaves the ERP behind until the
+        # reconciliation run (changes made back to back would be read together by one run)
+        ids: dict[int, int] = {}
+        plan = sorted(
+            (seconds / 2 * n / orders + offset, step, n)
+            for n in range(orders)
+            for step, offset in enumerate((0.0, seconds / 4, seconds / 2))
+        )
 
-        with ThreadPoolExecutor(6) as pool:
-            list(pool.map(one, range(orders)))
+        def act(step: int, n: int) -> None:
+            if step == 0:
+                ids[n] = self.create_order(10_000 + n)
+                with lock:
+                    made.append(ids[n])
+                return
+            while n not in ids:
+                time.sleep(0.01)
+            self.update_order(ids[n], "packed" if step == 1 else "packed, gift wrap")
+
+        with ThreadPoolExecutor(8) as pool:
+            futures = []
+            for moment, step, n in plan:
+                time.sleep(max(0.0, started + moment - time.time()))
+                futures.append(pool.submit(act, step, n))
+            for future in futures:
+                future.result()
         made_s = time.time() - started
         shop.wait_webhooks_idle(300)
         sent_s = time.time() - started
@@ -299,6 +333,7 @@ class Bench:
         acks = [ms for d in deliveries for ms in d["durations_ms"]]
         behind = self.behind(made)
         runs = self.webhook_runs() - runs_before
+        work = self.webhook_work(runs_before)
         reconcile = self.ws.run("sync-orders", shop=SHOP, background=False)
         once = self.exactly_once(made)
         return {
@@ -311,6 +346,7 @@ class Bench:
             "duplicates": sum(1 for d in deliveries if d["duplicate"]),
             "acks": acks,
             "runs": runs,
+            "work": work,
             "behind": behind,
             "missed": reconcile.stats.get("missed_by_webhooks"),
             "reconcile": reconcile,
@@ -489,6 +525,11 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                     f"max {max(acks):.1f} ms "
                     f"(goal p95 <= {ACK_GOAL_MS:.0f} ms: ratio {ACK_GOAL_MS / pct(acks, 0.95):.1f}); "
                     f"{b['runs']} sync-orders runs from webhooks"
+                )
+                w = b["work"]
+                print(
+                    f"    the runs read {w['read']:.0f} orders in {w['seconds']:.1f} s of running, "
+                    f"{w['points']:.0f} API points ({w['points'] / max(w['read'], 1):.1f} an order)"
                 )
                 print(
                     f"    ERP behind on {b['behind']} orders when the queue was idle; reconciliation found "

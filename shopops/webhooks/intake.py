@@ -46,6 +46,9 @@ UNINSTALLED = "app/uninstalled"
 REPORT = "sync-orders"
 ENTRY_ATTEMPTS = 3
 ENTRY_RERUN_DELAY_S = 15
+#: A new entry starts this long after the event that queued it, so that the events of a burst (an order's
+#: create and update come together) join one run instead of each starting its own.
+GATHER_S = 0.25
 #: How long a shop directory (domain -> shop) is trusted before it is read again; an unknown domain reads
 #: it again at most this often, so a flood of unknown shops costs no database work.
 DIRECTORY_TTL_S = 5.0
@@ -95,6 +98,7 @@ class Intake:
         self._shops: dict[str, Shop] = {}
         self._read_at = -DIRECTORY_TTL_S
         self._secrets: dict[str, tuple[float, str | None]] = {}
+        self._checked: dict[str, tuple[float, str, dict[str, Any]]] = {}  # the entry's report and parameters
         self._upsert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
 
     # --- shops ---------------------------------------------------------------------------------------
@@ -169,11 +173,11 @@ class Intake:
         return self._record(shop, event)
 
     def _record(self, shop: Shop, event: dict[str, Any]) -> Answer:
-        stale = self._is_stale(shop.code, event["order_id"], event["order_updated_at"])
         card = shop.settings
-        values = self._entry_values(shop)  # before the transaction: it reads the shop (another connection)
-        with self.engine.begin() as conn:
+        values = self._entry_values(shop)  # before the transaction: it may read the shop (another connection)
+        with self.engine.begin() as conn:  # one transaction a delivery (on SQLite one take of the write lock)
             lock_shop(conn, shop.code)
+            stale = self._is_stale(conn, shop.code, event["order_id"], event["order_updated_at"])
             if not self._insert_event(conn, {**event, "status": "stale" if stale else "pending"}):
                 return Answer(200, "duplicate", "event already received")
             if stale:
@@ -194,12 +198,12 @@ class Intake:
         )
         return conn.execute(statement.returning(t.webhook_event.c.id)).first() is not None
 
-    def _is_stale(self, shop: str, order_id: int, updated_at: dt.datetime | None) -> bool:
+    @staticmethod
+    def _is_stale(conn: Connection, shop: str, order_id: int, updated_at: dt.datetime | None) -> bool:
         """A redelivery of a change the mirror already holds something newer than (the order was read since)."""
         if updated_at is None:
             return False
-        with self.engine.connect() as conn:
-            held = updated_ats(conn, shop, [order_id]).get(order_id)
+        held = updated_ats(conn, shop, [order_id]).get(order_id)
         return held is not None and held > updated_at
 
     def _pending_entry(self, conn: Connection, shop: str) -> int | None:
@@ -213,7 +217,13 @@ class Intake:
         return None if found is None else int(found)
 
     def _entry_values(self, shop: Shop) -> dict[str, Any]:
-        name, params = self.ws.queue.validator(REPORT, shop.code, {"from_webhooks": True})
+        with self._lock:
+            checked = self._checked.get(shop.code)
+        if checked is None or time.monotonic() - checked[0] >= DIRECTORY_TTL_S:
+            checked = (time.monotonic(), *self.ws.queue.validator(REPORT, shop.code, {"from_webhooks": True}))
+            with self._lock:
+                self._checked[shop.code] = checked
+        _at, name, params = checked
         return self.ws.queue.entry_values(
             name,
             shop=shop.code,
@@ -222,6 +232,7 @@ class Intake:
             max_attempts=ENTRY_ATTEMPTS,
             rerun_delay_s=ENTRY_RERUN_DELAY_S,
             description=f"{name} for {shop.code}, from webhooks",
+            earliest_start=utcnow() + dt.timedelta(seconds=GATHER_S),
         )
 
     def _add_entry(self, conn: Connection, shop: str, values: dict[str, Any]) -> int:

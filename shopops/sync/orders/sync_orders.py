@@ -51,6 +51,8 @@ __all__ = ["CREATE_DOCUMENTS_REPORT", "reset_order_cursor", "sync_orders"]
 
 #: The report the hook hands new orders to (built elsewhere; skipped when it is not registered).
 CREATE_DOCUMENTS_REPORT = "create-sales-documents"
+#: Orders a webhook run writes per transaction: short ones, so the receiver's writes never wait long.
+WEBHOOK_CHUNK = 10
 #: Errors that are the shop's or the database's, not one order's: they fail the run.
 SYSTEMIC = (AuthenticationError, ForbiddenError, AccessDeniedError, ConfigurationError, OperationalError)
 CHANGE_COLUMNS = [
@@ -311,7 +313,7 @@ def _from_webhooks(ctx: RunContext, shop: str, filters: OrderFilters, created: l
                 ctx.stats["gone"] += 1
                 continue
             chunk.append(raw)
-            if len(chunk) >= 50:
+            if len(chunk) >= WEBHOOK_CHUNK:
                 _take(ctx, shop, filters, chunk, set(), created, [], refund_lines=False)
                 chunk = []
             ctx.progress(ctx.stats["read"] + len(chunk), len(order_ids), f"order {order_id} read")
