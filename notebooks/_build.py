@@ -365,6 +365,17 @@ RECONCILIATION = notebook(
         '      f"{len(missing_in_erp)} without one, {len(missing_in_shopify)} ERP documents Shopify lacks")\n'
         "missing_in_erp.head(20)"
     ),
+    md(
+        "## Webhooks: is the fast path healthy?\n\n"
+        "With a receiver registered (`shopops webhooks register`), orders arrive through webhooks and the "
+        "recurring sync-orders only reconciles. `missed_by_webhooks` counts the changes it found that no webhook "
+        "had announced: it should stay at zero."
+    ),
+    code(
+        "from shopops.webhooks.health import webhook_health\n\n"
+        "health = webhook_health(ws, shop)\n"
+        'health if len(health) else "no webhook activity for this shop: register a receiver first"'
+    ),
     md("## At a glance"),
     code(
         "import matplotlib.pyplot as plt\n\n"

@@ -18,6 +18,12 @@ Per run, as BC does it:
 4. **Sales documents.** With ``auto_create_orders`` on the shop card, the newly imported orders are handed
    to the ``create-sales-documents`` report when one is registered.
 
+**Webhooks.** With ``from_webhooks`` (what the receiver, ``shopops.webhooks``, queues) a run claims the
+shop's pending webhook events and reads just the orders they named, in batches, through the same import;
+the cursor stays. With a webhook address on the shop card, the other runs reconcile: they read from the
+cursor less ``reconcile_overlap_days`` and count the changed orders no event had announced
+(``missed_by_webhooks``).
+
 ``dry_run`` reads the same pages and orders and returns a DataFrame of what would change; it writes
 nothing, not even staging or the cursor.
 """

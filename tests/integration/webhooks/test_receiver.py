@@ -22,6 +22,7 @@ from shopops.sandbox import Sandbox
 from shopops.store import tables as t
 from shopops.webhooks import subscriptions
 from shopops.webhooks.app import ReceiverThread
+from shopops.webhooks.health import webhook_health
 from tests.integration.sync.sales_documents.shopify_orders import SETTINGS, create_order, line, seed_erp
 
 SHOP = "WH"
@@ -208,6 +209,10 @@ def test_reconciliation_counts_what_the_webhooks_missed(ws: Any, receiver: Recei
     assert all(documents(ws, order_id) == 1 for order_id in [brought, *lost])
     quiet = ws.run("sync-orders", shop=SHOP, background=False)
     assert quiet.stats["missed_by_webhooks"] == 0 and quiet.stats.get("created", 0) == 0
+    today = webhook_health(ws, SHOP).iloc[0]
+    assert (today["events"], today["events_waiting"], today["webhook_runs"]) == (2, 0, 1)
+    assert (today["webhook_orders"], today["reconcile_runs"], today["missed_by_webhooks"]) == (1, 3, 3)
+    assert today["missed_share"] == 0.75
 
 
 def test_a_failed_run_gives_its_events_back(
