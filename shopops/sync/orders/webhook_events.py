@@ -61,12 +61,12 @@ def release(engine: Engine, token: str) -> None:
 
 
 def prune(engine: Engine, shop: str, overlap: dt.timedelta) -> int:
-    """Forget events older than the overlap and a day (read, or stale); returns how many."""
+    """Forget events older than the overlap and a day; returns how many. Events still pending then (the
+    shop's background syncs were off) are forgotten too: reconciliation has read their orders since."""
     cutoff = utcnow() - overlap - KEEP_BEYOND_OVERLAP
     with engine.begin() as conn:
-        return conn.execute(
-            delete(E).where(E.c.shop_code == shop, E.c.status.in_(("done", "stale")), E.c.received_at < cutoff)
-        ).rowcount
+        old = E.c.status.in_(("done", "stale", "pending"))
+        return conn.execute(delete(E).where(E.c.shop_code == shop, old, E.c.received_at < cutoff)).rowcount
 
 
 def missed(engine: Engine, shop: str, changes: Sequence[tuple[int, dt.datetime | None]]) -> list[int]:
