@@ -451,7 +451,10 @@ class Bench:
     # --- 4. polling baseline -------------------------------------------------------------------------
 
     def baseline(self, count: int, minutes: float) -> list[float]:
+        """Polling as before webhooks: no address on the card (so no reconciliation overlap), none delivered."""
         self.box.shop.set_webhook_faults(drop=1.0)
+        self.ws.shops.set(SHOP, webhook_address="")
+        self.ws.run("sync-orders", shop=SHOP, background=False)  # the cursor at now
         self.ws.queue.enqueue(
             "sync-orders",
             shop=SHOP,
