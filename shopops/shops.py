@@ -128,12 +128,13 @@ def check_shop_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError("url", f"{url!r} is not a shop URL; use https://<shop>.myshopify.com")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigError("url", f"{url!r}: plain http is allowed only to a loopback address; use https")
     return url.strip().rstrip("/")
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback IP: the only hosts plain http is allowed to (the sandbox, a local receiver)."""
     if host == "localhost":
         return True
     try:

@@ -23,7 +23,6 @@ a receiver under test); it is checked before anything is sent.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,7 @@ from shopops.shopify import operations
 from shopops.shopify.classify import find_user_errors
 from shopops.shopify.errors import UserError
 from shopops.shopify.paging import iter_pages
-from shopops.shops import Shop
+from shopops.shops import Shop, is_loopback
 from shopops.sync.clients import client_for
 
 if TYPE_CHECKING:
@@ -80,20 +79,11 @@ def check_address(address: str) -> str:
         )
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError("address", f"{address!r} is not a webhook address; use https://<your receiver>/<path>")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigError(
             "address", f"{text!r}: Shopify delivers only to https; plain http is allowed to a loopback host only"
         )
     return text
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @dataclass(frozen=True)
