@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,25 @@ from shopops.store.urls import default_url, normalise_url
 #: The logger of the one line per run that workers and the scheduler print at the default level.
 RUNS_LOGGER = "shopops.runs"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class LineFormatter(logging.Formatter):
+    """A ``logging.Formatter`` whose ``%(asctime)s`` is formatted once per second, not once per record (the
+    same text as the standard one: local time and milliseconds)."""
+
+    def __init__(self, fmt: str | None = None, datefmt: str | None = None) -> None:
+        super().__init__(fmt, datefmt)
+        self._stamp: tuple[int, str] = (-1, "")  # (second, its text), swapped whole: threads share it
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        if datefmt is not None or not self.default_msec_format:
+            return super().formatTime(record, datefmt)
+        second = int(record.created)
+        stamp = self._stamp
+        if stamp[0] != second:
+            stamp = (second, time.strftime(self.default_time_format, self.converter(record.created)))
+            self._stamp = stamp
+        return self.default_msec_format % (stamp[1], record.msecs)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,7 +56,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def cli(ctx: click.Context, db: str | None, create: bool, verbose: int) -> None:
     """shopops: keep an ERP and Shopify shops in sync."""
     level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format=LOG_FORMAT)
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(LineFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[stderr])
     logging.getLogger(RUNS_LOGGER).setLevel(min(level, logging.INFO))
     ctx.ensure_object(dict)
     ctx.obj["db"] = normalise_url(db) if db else default_url()

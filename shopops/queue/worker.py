@@ -7,7 +7,6 @@ claiming, lets running entries finish within a grace period, and hands back the 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import socket
@@ -15,18 +14,17 @@ import threading
 import time
 import traceback
 import uuid
-from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable
 
-from shopops.queue.model import Executor, JobEntry, Outcome, Status, next_state
+from shopops.queue.model import Executor, JobEntry, Outcome
 from shopops.queue.outages import log_failure
+from shopops.queue.run_lines import RunLines, runs_log
 from shopops.queue.store import Finished, QueueStore
 from shopops.queue.wakeup import PostgresChannel, Wakeup, channel_for, poll_interval, subscribe, unsubscribe
 from shopops.store.types import utcnow
 
 log = logging.getLogger("shopops.queue")
-#: One line per run (INFO on success, WARNING on failure); the command line shows it at its default level.
-runs_log = logging.getLogger("shopops.runs")
 
 HEARTBEAT_S = 5.0
 LOST_AFTER_S = 30.0
@@ -38,40 +36,6 @@ QUICKEST_RUN_S = 0.000_01  # a run counts as taking at least this long when sizi
 FLUSH_AFTER_S = 0.05  # a finished run waits at most this long to be written, a claimed one to start
 IDLE_RETRY_HORIZON_S = 60.0
 LISTEN_SLICE_S = 1.0  # a wake from inside the process interrupts the listening thread; this is a backstop
-
-
-def _when(moment: dt.datetime | None) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if moment is not None else "now"
-
-
-def run_line(entry: JobEntry, outcome: Outcome | None, error: str | None, seconds: float, now: dt.datetime) -> str:
-    """One run as one line: entry, report, shop, outcome, seconds, records, API cost, what happens next,
-    and on failure the error's first line."""
-    where = f" for {entry.shop}" if entry.shop else ""
-    line = f"#{entry.id} {entry.report}{where}: {'error' if error else 'success'} in {seconds:.1f}s"
-    if outcome is not None:
-        counts = [
-            f"{name} {value:g}"
-            for name, value in outcome.stats.items()
-            if isinstance(value, int | float) and not isinstance(value, bool) and value
-        ]
-        # short notes too (sync-orders' read path); long ones (bulk operation ids) stay in the log entry
-        notes = [f"{k} {v}" for k, v in outcome.stats.items() if isinstance(v, str) and len(v) <= 40]
-        line += f", {', '.join(counts + notes) or 'nothing'}, API cost {outcome.api_cost:g}"
-    if error is None and entry.recurrence is None:
-        return line  # a one-off success is finished: nothing comes next
-    after = next_state(entry, now, error)
-    start = after.get("earliest_start_at")
-    if error is None:
-        return line + (f"; next run {_when(start)}" if start is not None else "")
-    if after["status"] == Status.ERROR.value:
-        then = f"attempt {entry.attempts} of {entry.max_attempts}; the entry is now in error"
-    elif after.get("attempts") == 0:
-        then = f"attempt {entry.attempts} of {entry.max_attempts}; schedule kept, next run {_when(start)}"
-    else:
-        then = f"attempt {entry.attempts} of {entry.max_attempts}; retry at {_when(start)}"
-    first = error.strip().splitlines()[0] if error.strip() else "error"
-    return f"{line} ({then}): {first[:300]}"
 
 
 def next_batch_size(size: int, slowest: float) -> int:
@@ -91,61 +55,6 @@ def next_batch_size(size: int, slowest: float) -> int:
 def new_worker_id() -> str:
     """host:pid:random, unique even when a pid is reused."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-class RunLines:
-    """The one line per run, each written once its run is (so a line never says more than the database
-    knows), in bursts: by the thread that wrote a batch's finishes, right after it, and so at most
-    FLUSH_AFTER_S after the run.
-
-    A line written at once after each quick run cost a third of its cycle when stderr is a pipe: every write
-    woke the reader. Written together, the lines of a batch wake it about once. They keep the order of the
-    runs: one thread writes at a time, and a line waits for the lines of the runs before it.
-    """
-
-    def __init__(self) -> None:
-        self._queue: deque[tuple[int, JobEntry, Outcome | None, str | None, float, dt.datetime]] = deque()
-        self._stored: Counter[int] = Counter()  # entry id: runs of it whose finish is written, line not yet
-        self._lock = threading.Lock()
-        self._writing = threading.Lock()
-
-    def add(
-        self, level: int, entry: JobEntry, outcome: Outcome | None, error: str | None, took: float, at: dt.datetime
-    ) -> None:
-        """Queue one run's line (a deque's append: safe from any thread)."""
-        self._queue.append((level, entry, outcome, error, took, at))
-
-    def stored(self, done: Sequence[Finished]) -> None:
-        """These runs' finishes are written: their lines may go."""
-        if done:
-            with self._lock:
-                self._stored.update(item.entry.id for item in done)
-
-    def write(self, *, every: bool = False) -> None:
-        """Write the queued lines of written runs, oldest first; at once if another thread is writing them
-        already. ``every``: all of them, after the thread writing now if any (on the way out)."""
-        if not self._queue or not self._writing.acquire(blocking=every):
-            return
-        try:
-            due = []
-            with self._lock:
-                while self._queue:
-                    entry_id = self._queue[0][1].id
-                    left = self._stored.pop(entry_id, 0)
-                    if left > 1:
-                        self._stored[entry_id] = left - 1
-                    elif not left and not every:
-                        break
-                    due.append(self._queue.popleft())
-            for level, entry, outcome, error, took, at in due:
-                try:
-                    # what runs_log.log(level, line) does, less the look for its caller up the stack
-                    line = run_line(entry, outcome, error, took, at)
-                    runs_log.handle(runs_log.makeRecord(runs_log.name, level, __file__, 0, line, (), None, "write"))
-                except Exception:  # a line that cannot be written must not stop the others
-                    log.debug("run line of entry %s failed", entry.id, exc_info=True)
-        finally:
-            self._writing.release()
 
 
 class Worker:
