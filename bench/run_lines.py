@@ -18,8 +18,8 @@ import threading
 import time
 
 from shopops.cli.base import LOG_FORMAT, LineFormatter
+from shopops.queue.log_lines import handle_all, run_line
 from shopops.queue.model import JobEntry, Outcome, Status
-from shopops.queue.run_lines import handle_all, run_line
 
 
 def entry(entry_id: int, now: dt.datetime) -> JobEntry:

@@ -15,7 +15,7 @@ import threading
 
 import schedule
 
-from shopops.queue.outages import log_failure
+from shopops.queue.log_lines import log_failure
 from shopops.queue.store import QueueStore
 from shopops.queue.worker import LOST_AFTER_S, Worker
 

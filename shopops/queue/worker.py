@@ -17,9 +17,8 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 
+from shopops.queue.log_lines import RunLines, log_failure, runs_log
 from shopops.queue.model import Executor, JobEntry, Outcome
-from shopops.queue.outages import log_failure
-from shopops.queue.run_lines import RunLines, runs_log
 from shopops.queue.store import Finished, QueueStore
 from shopops.queue.wakeup import PostgresChannel, Wakeup, channel_for, poll_interval, subscribe, unsubscribe
 from shopops.store.types import utcnow

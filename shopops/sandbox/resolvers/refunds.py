@@ -19,7 +19,7 @@ from shopops.sandbox.resolvers.common import (
 )
 from shopops.sandbox.resolvers.inventory import adjust_available
 from shopops.sandbox.state import orders_model as om
-from shopops.sandbox.state.order_totals import cents, current_line_total, line_tax, share
+from shopops.sandbox.state.order_totals import cents, current_line_tax, current_line_total
 from shopops.sandbox.state.store import Record, ShopState
 from shopops.sandbox.webhooks.payloads import notify, notify_order, refund_payload
 
@@ -60,10 +60,10 @@ def _refund_create(_root: Any, info: GraphQLResolveInfo, **args: Any) -> dict[st
         for line, rl in refund_lines:
             # what the returned units take away from the line: exactly its current figures before less after
             unit = om.D(line["_price"]) - om.D(line["_discount"]) / line["quantity"]
-            total_before, tax_before = current_line_total(line), share(line_tax(line), line)
+            total_before, tax_before = current_line_total(line), current_line_tax(line)
             line["currentQuantity"] -= rl["quantity"]
             subtotal = total_before - current_line_total(line)
-            tax = tax_before - share(line_tax(line), line)
+            tax = tax_before - current_line_tax(line)
             restock = rl.get("restockType") or "NO_RESTOCK"
             if restock != "NO_RESTOCK" and rl.get("locationId"):
                 variant = state.get(line.get("variantId"), "ProductVariant") or {}

@@ -82,9 +82,10 @@ def share(amount: Decimal, line: Record) -> Decimal:
     return cents(amount * line["currentQuantity"] / qty) if qty else ZERO
 
 
-def line_tax(line: Record) -> Decimal:
-    """The taxes of a line over its whole quantity."""
-    return sum((D(t["price"]) for t in line["_taxLines"]), ZERO)
+def current_line_tax(line: Record) -> Decimal:
+    """The taxes of a line's current quantity: each tax line's share on its own, as the order's current tax
+    lines count them (so what a refund takes off is exactly what the current total tax drops by)."""
+    return sum((share(D(t["price"]), line) for t in line["_taxLines"]), ZERO)
 
 
 def current_line_total(line: Record) -> Decimal:

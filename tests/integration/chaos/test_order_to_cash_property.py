@@ -143,12 +143,13 @@ def _refund(shop: Any, order_id: int, position: int, quantity: int) -> None:
         return
     price = Decimal(line["originalUnitPriceSet"]["shopMoney"]["amount"])
     discount = Decimal(line["totalDiscountSet"]["shopMoney"]["amount"])
-    tax = sum((Decimal(x["priceSet"]["shopMoney"]["amount"]) for x in line["taxLines"]), Decimal(0))
+    taxes = [Decimal(x["priceSet"]["shopMoney"]["amount"]) for x in line["taxLines"]]
 
     def current(units: int) -> tuple[Decimal, Decimal]:
-        """A line's subtotal and tax for ``units`` of it, each to the cent: Shopify suggests what they drop by."""
+        """A line's subtotal and tax for ``units`` of it, each to the cent (each tax line on its own, as the
+        order's current tax lines): Shopify suggests what they drop by."""
         share = Decimal(units) / line["quantity"]
-        return price * units - cents(discount * share), cents(tax * share)
+        return price * units - cents(discount * share), sum((cents(tax * share) for tax in taxes), Decimal(0))
 
     (sub_before, tax_before), (sub_after, tax_after) = (
         current(line["currentQuantity"]),

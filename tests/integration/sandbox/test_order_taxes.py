@@ -281,3 +281,32 @@ def test_refund_of_a_taxes_excluded_order_returns_net_amounts_and_their_tax(clie
     appeased = _sums(client, order["id"])
     assert _amount(appeased["currentTotalPriceSet"]) == Decimal("292.46")
     assert (_amount(appeased["totalRefundedSet"]), _amount(appeased["totalOutstandingSet"])) == (Decimal("166.25"), 0)
+
+
+def test_a_refund_takes_off_each_tax_line_as_the_current_tax_lines_count_it(client: Client) -> None:
+    """Two tax lines on one line: each keeps its own share of the current quantity, so the refund line's tax
+    is exactly what the order's current total tax drops by (found by the order-to-cash property test)."""
+    line = {
+        "title": "Case",
+        "quantity": 5,
+        "priceSet": _usd("132.04"),
+        "taxLines": [_vat("0.06", "39.61", "State"), _vat("0.1", "66.02", "County")],
+    }
+    order = _create(client, {"lineItems": [line]})
+    assert _amount(order["currentTotalPriceSet"]) == Decimal("765.83")  # 660.20 + 39.61 + 66.02
+    item = order["lineItems"]["nodes"][0]
+    # one of five: 39.61 * 4/5 = 31.688 -> 31.69 and 66.02 * 4/5 = 52.816 -> 52.82 stay, 84.51 of 105.63;
+    # the whole tax's four fifths (84.504 -> 84.50) would take off a cent more than the tax lines drop by
+    refund = _refund(
+        client,
+        order,
+        {
+            "refundLineItems": [{"lineItemId": item["id"], "quantity": 1, "restockType": "NO_RESTOCK"}],
+            "transactions": _money_back(order, "153.16"),
+        },
+    )
+    [back] = refund["refundLineItems"]["nodes"]
+    assert (_amount(back["subtotalSet"]), _amount(back["totalTaxSet"])) == (Decimal("132.04"), Decimal("21.12"))
+    after = _sums(client, order["id"])
+    assert _amount(after["currentTotalTaxSet"]) == Decimal("84.51")
+    assert _amount(after["currentTotalPriceSet"]) == Decimal("612.67") == Decimal("765.83") - Decimal("153.16")

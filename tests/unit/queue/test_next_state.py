@@ -6,9 +6,9 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from shopops.queue.log_lines import run_line
 from shopops.queue.model import JobEntry, Outcome, Status, next_state
 from shopops.queue.recurrence import Recurrence
-from shopops.queue.run_lines import run_line
 
 NOW = dt.datetime(2026, 3, 2, 10, 7, tzinfo=dt.UTC)  # a Monday
 SCHEDULED = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)

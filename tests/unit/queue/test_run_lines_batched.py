@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from shopops.cli.base import LOG_FORMAT, LineFormatter
-from shopops.queue.run_lines import handle_all
+from shopops.queue.log_lines import handle_all
 
 
 class CountingStream(io.StringIO):

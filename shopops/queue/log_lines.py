@@ -1,9 +1,14 @@
-"""The one line a worker prints per run, and the writing of those lines in bursts.
+"""What workers and the scheduler print: one line per run, written in bursts, and one line per outage.
 
-A line says what ran, for which shop, how it went, what it counted and cost, and what happens next. Quick
-runs end in their hundreds a second: a line written (and flushed) on its own after each run woke the
+A run's line says what ran, for which shop, how it went, what it counted and cost, and what happens next.
+Quick runs end in their hundreds a second: a line written (and flushed) on its own after each run woke the
 reader of a piped stderr each time. So the lines of a batch go to each plain stream handler in one write
 and one flush.
+
+A database that goes away for a moment (a restart, a failover, a terminated backend) is not a bug.
+Workers and the scheduler retry on their own once the database is back; what an operator needs then is
+one line saying what happened, not a traceback on every heartbeat and tick. Anything else is still
+logged whole.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import threading
 from collections import Counter, deque
 from collections.abc import Sequence
 from typing import TextIO
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from shopops.queue.model import JobEntry, Outcome, Status, next_state
 from shopops.queue.store import Finished
@@ -166,3 +173,19 @@ class RunLines:
             handle_all(runs_log, records)
         finally:
             self._writing.release()
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when ``exc`` says the database connection was lost or could not be made."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def log_failure(log: logging.Logger, what: str, exc: BaseException) -> None:
+    """Log a failed step of the loop: one line for a database outage (it is retried), the traceback else."""
+    if is_outage(exc):
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        log.warning("%s: the database is unreachable (%s); retrying", what, reason[0] if reason else type(exc).__name__)
+    else:
+        log.error("%s", what, exc_info=exc)
