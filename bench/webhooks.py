@@ -185,6 +185,15 @@ class Bench:
         self.procs.start("worker", ["--db", self.url, "worker", "--threads", "2"], self.env)
         time.sleep(2)
 
+    def handling(self) -> dict[str, Any]:
+        """The receiver's own time from a delivery's body to its answer, over its latest deliveries (one
+        process's, when several serve)."""
+        try:
+            answer = self.session.get(f"http://127.0.0.1:{self.port}/health", timeout=5).json()
+        except (requests.RequestException, ValueError):
+            return {"n": 0}
+        return dict(answer.get("handling_ms") or {"n": 0})
+
     def healthy(self) -> bool:
         try:
             return self.session.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code == 200
@@ -323,6 +332,7 @@ class Bench:
         made_s = time.time() - started
         shop.wait_webhooks_idle(300)
         sent_s = time.time() - started
+        handling = self.handling()
         shop.set_webhook_faults()
         deadline = time.time() + 600
         while not self.idle() and time.time() < deadline:
@@ -345,6 +355,7 @@ class Bench:
             "statuses": dict(statuses),
             "duplicates": sum(1 for d in deliveries if d["duplicate"]),
             "acks": acks,
+            "handling": handling,
             "runs": runs,
             "work": work,
             "behind": behind,
@@ -532,6 +543,12 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                     f"(goal p95 <= {ACK_GOAL_MS:.0f} ms: ratio {ACK_GOAL_MS / pct(acks, 0.95):.1f}); "
                     f"{b['runs']} sync-orders runs from webhooks"
                 )
+                h = b["handling"]
+                if h.get("n"):
+                    print(
+                        f"    the receiver's own time, body to answer (its latest {h['n']}): p50 {h['p50']:.1f} ms, "
+                        f"p95 {h['p95']:.1f} ms, max {h['max']:.1f} ms"
+                    )
                 w = b["work"]
                 print(
                     f"    the runs read {w['read']:.0f} orders in {w['seconds']:.1f} s of running, "

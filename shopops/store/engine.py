@@ -104,9 +104,11 @@ def begin_immediate(raw: sqlite3.Connection, timeout_s: float = SQLITE_BUSY_TIME
 
     SQLite's busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 ms between tries, so a
     transaction that asks while another holds the lock for 20 ms may wait 50 ms or more after it is free.
-    Trying again every 0.5-4 ms instead takes the lock within a few milliseconds of its release (what a
-    webhook's acknowledgement or a worker's claim waits for). Statements inside the transaction keep the
-    connection's busy timeout."""
+    Trying again every 0.5-1 ms instead takes the lock within a millisecond of its release (what a webhook's
+    acknowledgement or a worker's claim waits for); with 4 ms steps a writer that commits and begins again
+    at once (a worker writing a run's orders) kept a waiting receiver out for tens of milliseconds (a burst's
+    acknowledgement p95 27-41 ms against 23-24 ms). Statements inside the transaction keep the connection's
+    busy timeout."""
     raw.execute("PRAGMA busy_timeout=0")
     try:
         deadline = time.monotonic() + timeout_s
@@ -119,7 +121,7 @@ def begin_immediate(raw: sqlite3.Connection, timeout_s: float = SQLITE_BUSY_TIME
                 if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
                     raise
             time.sleep(pause)
-            pause = min(pause * 2, 0.004)
+            pause = min(pause * 2, 0.001)
     finally:
         raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 

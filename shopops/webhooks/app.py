@@ -15,7 +15,7 @@ import os
 import socket
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,15 +38,34 @@ PATH_ENV = "SHOPOPS_WEBHOOK_PATH"
 MAX_BODY_ENV = "SHOPOPS_WEBHOOK_MAX_BODY"
 
 
+#: How many of the latest deliveries the health endpoint's handling times are taken over.
+TIMED = 4096
+
+
 @dataclass
 class Seen:
-    """What one receiver process answered, by outcome and status (shown by the health endpoint)."""
+    """What one receiver process answered, by outcome and status, and how long its latest deliveries took
+    from their last body byte to the answer (shown by the health endpoint: Shopify gives up after 5 s)."""
 
     outcomes: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.time)
+    took_ms: deque[float] = field(default_factory=lambda: deque(maxlen=TIMED))
 
-    def count(self, answer: Answer) -> None:
+    def count(self, answer: Answer, since: float | None = None) -> None:
         self.outcomes[answer.outcome if answer.status < 300 else f"refused_{answer.status}"] += 1
+        if since is not None:
+            self.took_ms.append((time.perf_counter() - since) * 1000)
+
+    def handling(self) -> dict[str, float | int]:
+        """p50, p95 and max over the latest deliveries, in milliseconds."""
+        took = sorted(self.took_ms)
+        if not took:
+            return {"n": 0}
+
+        def at(q: float) -> float:
+            return round(took[min(len(took) - 1, int(q * len(took)))], 2)
+
+        return {"n": len(took), "p50": at(0.5), "p95": at(0.95), "max": round(took[-1], 2)}
 
 
 def create_app(ws: Workspace | None = None, *, path: str | None = None, max_body: int | None = None) -> Starlette:
@@ -65,9 +84,10 @@ def create_app(ws: Workspace | None = None, *, path: str | None = None, max_body
             body += chunk
             if len(body) > limit:
                 return _answer(seen, refused(413, f"body larger than {limit} bytes"))
+        since = time.perf_counter()
         headers = {name.lower(): value for name, value in request.headers.items()}
         answer = await run_in_threadpool(intake.accept, headers, bytes(body))
-        return _answer(seen, answer)
+        return _answer(seen, answer, since)
 
     async def health(_request: Request) -> JSONResponse:
         return await run_in_threadpool(_health, workspace, seen)
@@ -79,8 +99,8 @@ def create_app(ws: Workspace | None = None, *, path: str | None = None, max_body
     return Starlette(routes=routes)
 
 
-def _answer(seen: Seen, answer: Answer) -> JSONResponse:
-    seen.count(answer)
+def _answer(seen: Seen, answer: Answer, since: float | None = None) -> JSONResponse:
+    seen.count(answer, since)
     return JSONResponse(answer.body(), status_code=answer.status)
 
 
@@ -98,6 +118,7 @@ def _health(ws: Workspace, seen: Seen) -> JSONResponse:
             "uptime_s": round(time.time() - seen.started, 1),
             "pending_events": pending,
             "answered": dict(seen.outcomes),
+            "handling_ms": seen.handling(),
         }
     )
 

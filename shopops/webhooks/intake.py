@@ -75,6 +75,17 @@ class Answer:
         return out
 
 
+@dataclass
+class _Delivery:
+    """A checked delivery waiting for the SQLite writer, and, once written, its answer (or its error)."""
+
+    shop: Shop
+    event: dict[str, Any]
+    values: dict[str, Any]
+    answer: Answer | None = None
+    error: BaseException | None = None
+
+
 def refused(status: int, detail: str) -> Answer:
     """A delivery turned away; nothing was written."""
     return Answer(status, "refused", detail)
@@ -99,7 +110,12 @@ class Intake:
         self._read_at = -DIRECTORY_TTL_S
         self._secrets: dict[str, tuple[float, str | None]] = {}
         self._checked: dict[str, tuple[float, str, dict[str, Any]]] = {}  # the entry's report and parameters
-        self._upsert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        self._postgres = self.engine.dialect.name == "postgresql"
+        self._upsert = pg_insert if self._postgres else sqlite_insert
+        # SQLite has one writer: this process's deliveries are written by one thread at a time, and that thread
+        # writes every delivery waiting by then in its transaction (one take of the lock, one sync)
+        self._writing = threading.Lock()
+        self._waiting: list[_Delivery] = []
 
     # --- shops ---------------------------------------------------------------------------------------
 
@@ -173,22 +189,58 @@ class Intake:
         return self._record(shop, event)
 
     def _record(self, shop: Shop, event: dict[str, Any]) -> Answer:
-        card = shop.settings
         values = self._entry_values(shop)  # before the transaction: it may read the shop (another connection)
-        with self.engine.begin() as conn:  # one transaction a delivery (on SQLite one take of the write lock)
-            lock_shop(conn, shop.code)
-            stale = self._is_stale(conn, shop.code, event["order_id"], event["order_updated_at"])
-            if not self._insert_event(conn, {**event, "status": "stale" if stale else "pending"}):
-                return Answer(200, "duplicate", "event already received")
-            if stale:
-                return Answer(200, "stale", "the mirror holds a newer version of this order")
-            if not (card.enabled and card.allow_background_sync):
-                return Answer(200, "recorded", "background syncs are off for this shop: the event waits")
-            entry_id = self._pending_entry(conn, shop.code)
-            if entry_id is not None:
-                return Answer(200, "joined", entry_id=entry_id)
-            entry_id = self._add_entry(conn, shop.code, values)
-        return Answer(200, "queued", entry_id=entry_id)
+        if self._postgres:  # many writers: one transaction a delivery, the shop's deliveries in turn
+            with self.engine.begin() as conn:
+                return self._write(conn, shop, event, values)
+        delivery = _Delivery(shop, event, values)
+        with self._lock:
+            self._waiting.append(delivery)
+        with self._writing:
+            if delivery.answer is None and delivery.error is None:
+                with self._lock:
+                    batch, self._waiting = self._waiting, []
+                self._write_together(batch)
+        if delivery.error is not None:
+            raise delivery.error
+        assert delivery.answer is not None
+        return delivery.answer
+
+    def _write_together(self, batch: list[_Delivery]) -> None:
+        """Write deliveries in one transaction (group commit); their answers hold once it is committed. When it
+        fails, each is written on its own, so that only a delivery that fails by itself answers with an error."""
+        try:
+            with self.engine.begin() as conn:
+                answers = [self._write(conn, d.shop, d.event, d.values) for d in batch]
+        except Exception as exc:
+            if len(batch) == 1:
+                batch[0].error = exc
+                return
+            for delivery in batch:
+                try:
+                    with self.engine.begin() as conn:
+                        delivery.answer = self._write(conn, delivery.shop, delivery.event, delivery.values)
+                except Exception as exc:
+                    delivery.error = exc
+            return
+        for delivery, answer in zip(batch, answers, strict=True):
+            delivery.answer = answer
+
+    def _write(self, conn: Connection, shop: Shop, event: dict[str, Any], values: dict[str, Any]) -> Answer:
+        """Record one event in ``conn``'s transaction and make sure the shop's entry is pending."""
+        card = shop.settings
+        lock_shop(conn, shop.code)
+        stale = self._is_stale(conn, shop.code, event["order_id"], event["order_updated_at"])
+        if not self._insert_event(conn, {**event, "status": "stale" if stale else "pending"}):
+            return Answer(200, "duplicate", "event already received")
+        if stale:
+            return Answer(200, "stale", "the mirror holds a newer version of this order")
+        if not (card.enabled and card.allow_background_sync):
+            return Answer(200, "recorded", "background syncs are off for this shop: the event waits")
+        entry_id = self._pending_entry(conn, shop.code)
+        if entry_id is not None:
+            return Answer(200, "joined", entry_id=entry_id)
+        return Answer(200, "queued", entry_id=self._add_entry(conn, shop.code, values))
 
     def _insert_event(self, conn: Connection, row: dict[str, Any]) -> bool:
         statement = (

@@ -11,7 +11,9 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from shopops.store import tables as t
 from shopops.webhooks import subscriptions
 from shopops.webhooks.app import ReceiverThread
 from shopops.webhooks.health import webhook_health
+from shopops.webhooks.intake import Intake, _Delivery
 from tests.integration.sync.sales_documents.shopify_orders import SETTINGS, create_order, line, seed_erp
 
 SHOP = "WH"
@@ -231,3 +234,44 @@ def test_a_failed_run_gives_its_events_back(
     ws.queue.work(until_idle=True)
     assert {e["status"] for e in events(ws)} == {"done"}
     assert documents(ws, order_id) == 1
+
+
+def test_concurrent_deliveries_are_each_recorded_once(ws: Any, receiver: ReceiverThread, sandbox: Any) -> None:
+    """Eight senders at once, every event twice: on SQLite the receiver writes the deliveries waiting at a time
+    in one transaction (group commit), on PostgreSQL one each; either way each event is recorded once, every
+    delivery is answered 200, and the events join one pending entry. /health times them."""
+    domain = f"{sandbox.shop.handle}.myshopify.com"
+    secret = sandbox.shop.client_secret
+    bodies = [({"id": 9_000 + i, "updated_at": "2026-12-04T10:00:00Z"}, f"ev-many-{i}") for i in range(40)]
+    deliveries = [signed(secret, body, "orders/updated", event_id, domain) for body, event_id in bodies] * 2
+
+    def post(delivery: tuple[bytes, dict[str, str]]) -> tuple[int, str]:
+        answer = requests.post(receiver.url, data=delivery[0], headers=delivery[1], timeout=10)
+        return answer.status_code, answer.json()["outcome"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(post, deliveries))
+    assert {status for status, _ in answers} == {200}
+    outcomes = Counter(outcome for _, outcome in answers)
+    assert outcomes["duplicate"] == 40 and outcomes["queued"] == 1 and outcomes["joined"] == 39, outcomes
+    assert len(events(ws)) == 40
+    assert len(entries(ws)) == 1
+    handling = requests.get(f"{receiver.base_url}/health", timeout=5).json()["handling_ms"]
+    assert handling["n"] == 80 and 0 < handling["p50"] <= handling["p95"] <= handling["max"]
+
+
+def test_a_delivery_that_fails_in_a_group_fails_alone(ws: Any, receiver: ReceiverThread, sandbox: Any) -> None:
+    """When the shared transaction fails, each delivery of the group is written on its own: only the one that
+    fails by itself gets the error (the receiver answers it 500 and Shopify sends it again)."""
+    intake = Intake(ws)
+    shop = ws.shops[SHOP]
+    values = intake._entry_values(shop)
+    good = {"shop_code": SHOP, "event_id": "ev-group-good", "topic": "orders/create", "webhook_id": None}
+    good.update(triggered_at=None, order_id=9_999, order_updated_at=None)
+    bad = {**good, "event_id": "ev-group-bad"}
+    del bad["order_id"]
+    batch = [_Delivery(shop, good, values), _Delivery(shop, bad, values)]
+    intake._write_together(batch)
+    assert batch[0].answer is not None and batch[0].answer.outcome == "queued" and batch[0].error is None
+    assert batch[1].answer is None and isinstance(batch[1].error, KeyError)
+    assert [e["event_id"] for e in events(ws)] == ["ev-group-good"]
