@@ -43,7 +43,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -601,7 +600,7 @@ def main() -> None:
         if "latency" in figures:
             show_latency(backend, figures["latency"], figures["latency_acks"])
         if "baseline" in figures and "latency" in figures:
-            base, fast = statistics.median(figures["baseline"]), statistics.median(figures["latency"])
+            base, fast = pct(figures["baseline"], 0.5), pct(figures["latency"], 0.5)
             print(
                 f"  {backend}: polling every minute p50 {base:.1f} s against webhooks {fast:.2f} s: "
                 f"{base / fast:.0f}x sooner"
