@@ -212,19 +212,22 @@ class Intake:
         try:
             with self.engine.begin() as conn:
                 answers = [self._write(conn, d.shop, d.event, d.values) for d in batch]
-        except Exception as exc:
+        except Exception as failed:
             if len(batch) == 1:
-                batch[0].error = exc
-                return
-            for delivery in batch:
-                try:
-                    with self.engine.begin() as conn:
-                        delivery.answer = self._write(conn, delivery.shop, delivery.event, delivery.values)
-                except Exception as exc:
-                    delivery.error = exc
+                batch[0].error = failed
+            else:
+                for delivery in batch:
+                    self._write_alone(delivery)
             return
         for delivery, answer in zip(batch, answers, strict=True):
             delivery.answer = answer
+
+    def _write_alone(self, delivery: _Delivery) -> None:
+        try:
+            with self.engine.begin() as conn:
+                delivery.answer = self._write(conn, delivery.shop, delivery.event, delivery.values)
+        except Exception as exc:
+            delivery.error = exc
 
     def _write(self, conn: Connection, shop: Shop, event: dict[str, Any], values: dict[str, Any]) -> Answer:
         """Record one event in ``conn``'s transaction and make sure the shop's entry is pending."""
